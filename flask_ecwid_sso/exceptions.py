@@ -1,0 +1,136 @@
+"""The one exception family of flask-ecwid-sso.
+
+Every error the library raises on purpose is an :class:`EcwidSSOError`, so an
+application can catch them all at once, or pick the one it cares about. Data
+travels on attributes; messages say what to do. No message ever carries the
+client secret or the API token.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+
+class EcwidSSOError(Exception):
+    """Base class of every error raised by flask-ecwid-sso."""
+
+
+class ConfigError(EcwidSSOError):
+    """A configuration value is missing or malformed.
+
+    ``key`` names the offending ``ECWID_*`` key (or constructor argument) when
+    there is one.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class ProfileError(EcwidSSOError, ValueError):
+    """A profile is not acceptable to Ecwid; ``field`` names the culprit."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+TokenErrorReason = t.Literal[
+    "malformed", "bad_signature", "wrong_app", "expired", "future", "missing_field"
+]
+
+
+class TokenError(EcwidSSOError):
+    """An SSO payload failed a check Ecwid would make.
+
+    ``reason`` is one of ``"malformed"``, ``"bad_signature"``, ``"wrong_app"``,
+    ``"expired"``, ``"future"`` or ``"missing_field"``.
+    """
+
+    def __init__(self, message: str, *, reason: TokenErrorReason) -> None:
+        super().__init__(message)
+        self.reason: TokenErrorReason = reason
+
+
+class WebhookError(EcwidSSOError):
+    """A webhook delivery is unsigned, wrongly signed, or malformed."""
+
+
+class PayloadError(EcwidSSOError):
+    """A native-app payload cannot be decrypted or read."""
+
+
+class EcwidAPIError(EcwidSSOError):
+    """Ecwid's REST API answered with an error, or did not answer.
+
+    ``status`` is the HTTP status (``None`` when no answer came), ``code`` and
+    ``message`` are Ecwid's ``errorCode`` and ``errorMessage`` when it sent them,
+    ``method`` and ``url`` say which request failed. The URL never carries the
+    token: it travels only in the ``Authorization`` header.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.method = method
+        self.url = url
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.url}" if self.method and self.url else None
+        parts = [str(self.status)] if self.status is not None else []
+        if self.code:
+            parts.append(self.code)
+        prefix = " ".join(parts)
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        return f"{text} ({where})" if where else text
+
+
+class EcwidAuthError(EcwidAPIError):
+    """401 or 403: the token is wrong, revoked, or lacks a scope. Never retried."""
+
+
+class EcwidPlanError(EcwidAPIError):
+    """402: the store's plan lacks the feature, or the store is suspended."""
+
+
+class EcwidNotFound(EcwidAPIError):
+    """404: the store or the entity does not exist."""
+
+
+class EcwidRateLimited(EcwidAPIError):
+    """429: too many requests; ``retry_after`` is how long Ecwid asked to wait, in seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = 429,
+        code: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code, method=method, url=url)
+        self.retry_after = retry_after
+
+
+class EcwidServerError(EcwidAPIError):
+    """5xx: Ecwid failed, and kept failing through every retry."""
+
+
+class EcwidConnectionError(EcwidAPIError):
+    """No answer at all: the connection was refused, reset, or timed out."""
+
+
+class LegacyDigestWarning(UserWarning):
+    """SHA-1 signing was asked for; Ecwid stopped accepting it on 2025-03-20."""

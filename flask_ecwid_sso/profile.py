@@ -1,0 +1,237 @@
+"""The shopper data an SSO payload carries: :class:`Profile` and :class:`Person`.
+
+Both are frozen and validated on construction, so a profile that exists is one
+Ecwid accepts. ``to_ecwid`` writes Ecwid's camelCase JSON shape, keys always in
+the documented order and absent fields left out; ``from_ecwid`` reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing as t
+from collections.abc import Iterable, Mapping
+
+from .exceptions import ProfileError
+
+_EMAIL_MAX_LENGTH = 254
+# Deliberately loose: Ecwid checks deliverability itself; we only refuse values
+# that cannot be an address at all. Non-ASCII local parts and domains are fine.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+# (python attribute, Ecwid key), in the order Ecwid documents them.
+_PERSON_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("company_name", "companyName"),
+    ("street", "street"),
+    ("city", "city"),
+    ("country_code", "countryCode"),
+    ("country_name", "countryName"),
+    ("postal_code", "postalCode"),
+    ("state_or_province_code", "stateOrProvinceCode"),
+    ("phone", "phone"),
+)
+_PERSON_KEYS = {ecwid: attr for attr, ecwid in _PERSON_FIELDS}
+_PROFILE_KEYS = {
+    "email": "email",
+    "billingPerson": "billing_person",
+    "shippingAddresses": "shipping_addresses",
+    "registered": "registered",
+}
+
+
+def _label(attr: str, ecwid: str) -> str:
+    return attr if attr == ecwid else f"{attr} ({ecwid})"
+
+
+def _check_text(value: object, label: str, *, required: bool = False) -> None:
+    field = label.split(" ", 1)[0]
+    if value is None:
+        if required:
+            raise ProfileError(f"{label} is required", field=field)
+        return
+    if not isinstance(value, str):
+        raise ProfileError(f"{label} must be a string, not {type(value).__name__}", field=field)
+    if required and not value.strip():
+        raise ProfileError(f"{label} must not be blank", field=field)
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """A name with an optional address: Ecwid's ``billingPerson`` and shipping addresses.
+
+    Only ``name`` is required. ``country_code`` is two letters (ISO 3166-1
+    alpha-2) and is stored upper-case. Every value is a string, as Ecwid wants.
+    """
+
+    name: str
+    company_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    country_code: str | None = None
+    country_name: str | None = None
+    postal_code: str | None = None
+    state_or_province_code: str | None = None
+    phone: str | None = None
+
+    def __post_init__(self) -> None:
+        for attr, ecwid in _PERSON_FIELDS:
+            _check_text(getattr(self, attr), _label(attr, ecwid), required=attr == "name")
+        code = self.country_code
+        if code is not None:
+            if not (len(code) == 2 and code.isascii() and code.isalpha()):
+                raise ProfileError(
+                    f"country_code (countryCode) must be two letters such as 'US', not {code!r}",
+                    field="country_code",
+                )
+            object.__setattr__(self, "country_code", code.upper())
+
+    def to_ecwid(self) -> dict[str, str]:
+        """Return Ecwid's JSON shape: camelCase keys, ``None`` fields left out."""
+        return {
+            ecwid: value
+            for attr, ecwid in _PERSON_FIELDS
+            if (value := getattr(self, attr)) is not None
+        }
+
+    @classmethod
+    def from_ecwid(cls, data: Mapping[str, t.Any]) -> Person:
+        """Build a person from Ecwid's JSON shape, validating every field.
+
+        Unknown keys are refused, so a snake_case key such as ``company_name``
+        is reported instead of being silently dropped.
+        """
+        if not isinstance(data, Mapping):
+            raise ProfileError(
+                f"a person must be a mapping, not {type(data).__name__}", field="person"
+            )
+        unknown = [key for key in data if key not in _PERSON_KEYS]
+        if unknown:
+            raise ProfileError(
+                f"unknown person field {unknown[0]!r}; Ecwid knows " + ", ".join(_PERSON_KEYS),
+                field=str(unknown[0]),
+            )
+        fields = {_PERSON_KEYS[key]: value for key, value in data.items()}
+        if "name" not in fields:
+            raise ProfileError("name is required", field="name")
+        try:
+            return cls(**fields)
+        except ProfileError as exc:
+            ecwid = dict(_PERSON_FIELDS).get(exc.field or "", exc.field)
+            raise ProfileError(str(exc), field=ecwid) from None
+
+
+def _as_person(value: object, field: str) -> Person:
+    if isinstance(value, Person):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return Person.from_ecwid(value)
+        except ProfileError as exc:
+            raise ProfileError(f"{field}: {exc}", field=f"{field}.{exc.field}") from exc
+    raise ProfileError(
+        f"{field} must be a Person or a mapping, not {type(value).__name__}", field=field
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """The profile of a signed-in shopper, as Ecwid's SSO payload carries it.
+
+    ``email`` is required; Ecwid keys customers by it and allows one customer
+    per address. ``shipping_addresses`` apply only when Ecwid first creates the
+    customer. ``registered`` is a UNIX timestamp (whole seconds). Person fields
+    may be given as :class:`Person` objects or as Ecwid-shaped mappings.
+    """
+
+    email: str
+    billing_person: Person | None = None
+    shipping_addresses: tuple[Person, ...] = ()
+    registered: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_text(self.email, "email", required=True)
+        email = self.email.strip()
+        if (
+            len(email) > _EMAIL_MAX_LENGTH
+            or _CONTROL.search(self.email)
+            or not _EMAIL.fullmatch(email)
+        ):
+            raise ProfileError(
+                f"email {self.email!r} is not a plausible address (name@domain.tld)",
+                field="email",
+            )
+        object.__setattr__(self, "email", email)
+        if self.billing_person is not None:
+            object.__setattr__(
+                self, "billing_person", _as_person(self.billing_person, "billing_person")
+            )
+        addresses: object = self.shipping_addresses
+        if isinstance(addresses, (str, bytes, Mapping)) or not isinstance(addresses, Iterable):
+            raise ProfileError(
+                "shipping_addresses must be a sequence of persons", field="shipping_addresses"
+            )
+        object.__setattr__(
+            self,
+            "shipping_addresses",
+            tuple(
+                _as_person(item, f"shipping_addresses[{index}]")
+                for index, item in enumerate(addresses)
+            ),
+        )
+        registered = self.registered
+        if registered is not None and (
+            isinstance(registered, bool) or not isinstance(registered, int) or registered < 0
+        ):
+            raise ProfileError(
+                f"registered must be a UNIX timestamp in whole seconds, not {registered!r}",
+                field="registered",
+            )
+
+    def to_ecwid(self) -> dict[str, t.Any]:
+        """Return Ecwid's JSON shape: camelCase keys in documented order, absent fields left out."""
+        data: dict[str, t.Any] = {"email": self.email}
+        if self.billing_person is not None:
+            data["billingPerson"] = self.billing_person.to_ecwid()
+        if self.shipping_addresses:
+            data["shippingAddresses"] = [person.to_ecwid() for person in self.shipping_addresses]
+        if self.registered is not None:
+            data["registered"] = self.registered
+        return data
+
+    @classmethod
+    def from_ecwid(cls, data: Mapping[str, t.Any]) -> Profile:
+        """Build a profile from Ecwid's JSON shape (``{"email": ..., "billingPerson": {...}}``).
+
+        Raises :class:`ProfileError` naming the field (as an Ecwid JSON path) when
+        a value is missing, of the wrong type, or a key is unknown.
+        """
+        if not isinstance(data, Mapping):
+            raise ProfileError(
+                f"a profile must be a mapping, not {type(data).__name__}", field="profile"
+            )
+        unknown = [key for key in data if key not in _PROFILE_KEYS]
+        if unknown:
+            raise ProfileError(
+                f"unknown profile field {unknown[0]!r}; Ecwid knows " + ", ".join(_PROFILE_KEYS),
+                field=str(unknown[0]),
+            )
+        if "email" not in data:
+            raise ProfileError("email is required", field="email")
+        addresses = data.get("shippingAddresses", ())
+        if not isinstance(addresses, (list, tuple)):
+            raise ProfileError("shippingAddresses must be a list", field="shippingAddresses")
+        return cls(
+            email=data["email"],
+            billing_person=(
+                None
+                if data.get("billingPerson") is None
+                else _as_person(data["billingPerson"], "billingPerson")
+            ),
+            shipping_addresses=tuple(
+                _as_person(item, f"shippingAddresses[{index}]")
+                for index, item in enumerate(addresses)
+            ),
+            registered=data.get("registered"),
+        )

@@ -1,0 +1,1 @@
+"""FakeEcwid: an offline stand-in for Ecwid, for tests and the demo."""

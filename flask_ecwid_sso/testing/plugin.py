@@ -1,0 +1,1 @@
+"""pytest plugin: the ``fake_ecwid`` fixture."""
