@@ -1,7 +1,70 @@
 from __future__ import annotations
 
+import typing as t
+from collections.abc import Callable
+
+import flask_login
+import pytest
+from flask import Flask, render_template_string
+from helpers import CLIENT_ID, CLIENT_SECRET, PAGE, SECRET_KEY, STORE_ID, USERS
 from hypothesis import settings
+
+from flask_ecwid_sso import EcwidSSO
 
 # 2-core CI machines are slow and noisy: no per-example deadline.
 settings.register_profile("default", deadline=None)
 settings.load_profile("default")
+
+AppFactory = Callable[..., Flask]
+
+
+@pytest.fixture
+def make_app() -> AppFactory:
+    """Build an app with Flask-Login, two users and a store page; keyword args are config."""
+
+    def factory(*, sso: EcwidSSO | None = None, **config: t.Any) -> Flask:
+        app = Flask(__name__)
+        app.config.update(
+            TESTING=True,
+            SECRET_KEY=SECRET_KEY,
+            SERVER_NAME="shop.test",
+            ECWID_STORE_ID=STORE_ID,
+            ECWID_CLIENT_ID=CLIENT_ID,
+            ECWID_CLIENT_SECRET=CLIENT_SECRET,
+        )
+        app.config.update(config)
+        manager = flask_login.LoginManager(app)
+        manager.login_view = "login"
+        manager.user_loader(lambda user_id: USERS.get(int(user_id)))
+
+        @app.get("/login")
+        def login() -> str:
+            return "login page"
+
+        @app.get("/login-as/<int:user_id>")
+        def login_as(user_id: int) -> str:
+            flask_login.login_user(USERS[user_id])
+            return "ok"
+
+        @app.get("/logout")
+        def logout() -> str:
+            flask_login.logout_user()
+            return "ok"
+
+        @app.get("/store")
+        def store() -> str:
+            return render_template_string(PAGE)
+
+        @app.get("/plain")
+        def plain() -> str:
+            return "no store here"
+
+        (sso or EcwidSSO()).init_app(app)
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app: AppFactory) -> Flask:
+    return make_app()

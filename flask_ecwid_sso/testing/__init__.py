@@ -1,1 +1,11 @@
-"""FakeEcwid: an offline stand-in for Ecwid, for tests and the demo."""
+"""FakeEcwid: an offline stand-in for Ecwid, for tests and the demo.
+
+``FakeEcwid().serve()`` runs it on a free loopback port for a ``with`` block;
+the pytest plugin's ``fake_ecwid`` fixture does that for one test.
+"""
+
+from __future__ import annotations
+
+from .fake import ALL_SCOPES as ALL_SCOPES
+from .fake import FakeEcwid as FakeEcwid
+from .fake import LoggedRequest as LoggedRequest

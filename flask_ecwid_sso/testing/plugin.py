@@ -1,1 +1,25 @@
-"""pytest plugin: the ``fake_ecwid`` fixture."""
+"""pytest plugin: the ``fake_ecwid`` fixture.
+
+Registered as the ``ecwid_sso`` plugin (entry point ``pytest11``); disable it
+with ``-p no:ecwid_sso``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .fake import FakeEcwid
+
+
+@pytest.fixture
+def fake_ecwid() -> Iterator[FakeEcwid]:
+    """A :class:`FakeEcwid` served on loopback for one test.
+
+    Its ``url``, ``api_url`` and ``script_url`` point at the running server;
+    its switches and state (``customers``, ``rate_limit``, ``fail_next``,
+    ``request_log``...) can be changed and read during the test.
+    """
+    with FakeEcwid().serve() as fake:
+        yield fake

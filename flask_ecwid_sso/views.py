@@ -1,0 +1,239 @@
+"""The ``ecwid_sso`` blueprint: profile refresh, sign-in and sign-out hand-off, webhooks.
+
+Views stay thin: the protocol lives in the pure core, the per-app state in the
+extension.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+import typing as t
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
+
+from .exceptions import ConfigError, WebhookError
+from .extension import EcwidSSO
+from .redirects import safe_redirect_target
+from .webhooks import WebhookEvent, verify_webhook
+
+logger = logging.getLogger("flask_ecwid_sso")
+
+blueprint = Blueprint(
+    "ecwid_sso",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+#: How long a sign-out link stays valid, in seconds.
+SIGN_OUT_MAX_AGE = 2 * 3600
+#: A second sign-in request within this many seconds means Ecwid refused the payload.
+SIGN_IN_LOOP_WINDOW = 10
+#: Webhook bodies are small JSON objects; anything larger is refused unread.
+WEBHOOK_MAX_BYTES = 64 * 1024
+
+_NONCE_KEY = "_ecwid_sso_nonce"
+_BOUNCE_KEY = "_ecwid_sso_sign_in_bounce"
+
+
+def exempt_from_csrf(app: Flask) -> None:
+    """Exempt the blueprint from Flask-WTF's CSRF check, when Flask-WTF is in use.
+
+    Its POST routes carry their own proof: the webhook signature, and the
+    session-bound sign-out token.
+    """
+    csrf = app.extensions.get("csrf")
+    if csrf is not None and callable(getattr(csrf, "exempt", None)):
+        csrf.exempt(blueprint)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    if not current_app.secret_key:
+        raise ConfigError(
+            "the app has no SECRET_KEY: sign-out links are signed with it", key="SECRET_KEY"
+        )
+    return URLSafeTimedSerializer(current_app.secret_key, salt="flask-ecwid-sso.sign-out")
+
+
+def _user_fingerprint(user_id: str) -> str:
+    return hashlib.sha256(user_id.encode()).hexdigest()[:16]
+
+
+def sign_out_token() -> str | None:
+    """A fresh sign-out token for the current user and session, or ``None`` for nobody."""
+    sso = EcwidSSO.state().extension
+    user = sso.current_user()
+    if user is None:
+        return None
+    nonce = session.get(_NONCE_KEY)
+    if not isinstance(nonce, str):
+        nonce = session[_NONCE_KEY] = secrets.token_urlsafe(12)
+    fingerprint = _user_fingerprint(sso.user_id_for(user))
+    return _serializer().dumps([fingerprint, nonce])
+
+
+def _token_is_valid(token: object) -> bool:
+    sso = EcwidSSO.state().extension
+    user = sso.current_user()
+    if user is None or not isinstance(token, str) or not token:
+        return False
+    try:
+        fingerprint, nonce = _serializer().loads(token, max_age=SIGN_OUT_MAX_AGE)
+    except (BadData, TypeError, ValueError):
+        return False
+    return (
+        isinstance(nonce, str)
+        and nonce == session.get(_NONCE_KEY)
+        and fingerprint == _user_fingerprint(sso.user_id_for(user))
+    )
+
+
+def browser_config() -> dict[str, t.Any]:
+    """What the browser helper needs: the blueprint's URLs and the login state marker."""
+    sso = EcwidSSO.state().extension
+    token = sign_out_token()
+    return {
+        "profileUrl": url_for("ecwid_sso.profile"),
+        "signInUrl": url_for("ecwid_sso.sign_in", _external=True),
+        "signOutUrl": (
+            None if token is None else url_for("ecwid_sso.sign_out", token=token, _external=True)
+        ),
+        "state": sso.login_state(),
+        "redirectSignInPage": sso.settings.redirect_sign_in_page,
+    }
+
+
+def _return_target(*candidates: str | None) -> str:
+    settings = EcwidSSO.state().settings
+    default = url_for(settings.store_endpoint) if settings.store_endpoint else "/"
+    return safe_redirect_target(
+        *candidates, host=request.host, allowed_hosts=settings.allowed_hosts, default=default
+    )
+
+
+def _login_url(target: str) -> str:
+    endpoint = EcwidSSO.state().settings.login_endpoint
+    if endpoint is None:
+        manager = getattr(current_app, "login_manager", None)
+        endpoint = getattr(manager, "login_view", None)
+    if not endpoint:
+        raise ConfigError(
+            "no login page to send shoppers to: set ECWID_LOGIN_ENDPOINT or Flask-Login's"
+            " login_manager.login_view",
+            key="ECWID_LOGIN_ENDPOINT",
+        )
+    return url_for(endpoint, next=target)
+
+
+def _personal(response: BaseResponse) -> BaseResponse:
+    g._ecwid_sso_personal = True
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
+
+
+@blueprint.get("/profile")
+def profile() -> BaseResponse:
+    """The current payload and URLs, for ``Ecwid.setSsoProfile`` after an AJAX login or logout."""
+    sso = EcwidSSO.state().extension
+    config = browser_config()
+    return _personal(
+        jsonify(
+            profile=sso.payload(),
+            signInUrl=config["signInUrl"],
+            signOutUrl=config["signOutUrl"],
+            state=config["state"],
+        )
+    )
+
+
+@blueprint.get("/sign-in")
+def sign_in() -> BaseResponse | tuple[str, int]:
+    """Ecwid's ``signInUrl``: on to the site's login page, then back to the store."""
+    sso = EcwidSSO.state().extension
+    target = _return_target(request.args.get("next"), request.referrer)
+    if sso.current_user() is None:
+        session.pop(_BOUNCE_KEY, None)
+        return redirect(_login_url(target))
+    now = time.time()
+    last = session.get(_BOUNCE_KEY)
+    if isinstance(last, (int, float)) and 0 <= now - last < SIGN_IN_LOOP_WINDOW:
+        session.pop(_BOUNCE_KEY, None)
+        logger.warning(
+            "Ecwid asked a logged-in shopper to sign in twice within %s s: it refused the"
+            " SSO payload. Run `flask ecwid doctor` to find out why.",
+            SIGN_IN_LOOP_WINDOW,
+        )
+        return render_template("ecwid_sso/sign_in_refused.html", target=target), 409
+    session[_BOUNCE_KEY] = now
+    return redirect(target)
+
+
+def _log_out(target: str) -> BaseResponse:
+    sso = EcwidSSO.state().extension
+    user = sso.current_user()
+    sso._logout_handler()
+    session.pop(_NONCE_KEY, None)
+    from .signals import user_signed_out
+
+    user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
+    return _personal(redirect(target))
+
+
+@blueprint.route("/sign-out", methods=["GET", "POST"])
+def sign_out() -> BaseResponse | tuple[BaseResponse, int]:
+    """Ecwid's ``signOutUrl``: logs out only with a valid token, else asks first."""
+    sso = EcwidSSO.state().extension
+    source = request.form if request.method == "POST" else request.args
+    target = _return_target(source.get("next"), request.referrer)
+    if sso.current_user() is None:
+        return _personal(redirect(target))
+    if _token_is_valid(source.get("token")):
+        return _log_out(target)
+    page = render_template("ecwid_sso/sign_out.html", token=sign_out_token(), target=target)
+    status = 400 if request.method == "POST" else 200
+    return _personal(Response(page, status=status, mimetype="text/html")), status
+
+
+@blueprint.post("/webhooks")
+def webhooks() -> tuple[Response, int]:
+    """Ecwid's webhook URL: verify, drop repeats, dispatch, answer fast."""
+    state = EcwidSSO.state()
+    secret = state.settings.client_secret
+    if secret is None:
+        return jsonify(error="webhooks need ECWID_CLIENT_SECRET"), 404
+    if (request.content_length or 0) > WEBHOOK_MAX_BYTES:
+        return jsonify(error="body too large"), 413
+    body = request.get_data(cache=False)
+    signature = request.headers.get("X-Ecwid-Webhook-Signature")
+    if not signature or not verify_webhook(body, signature, secret):
+        return jsonify(error="invalid or missing signature"), 401
+    try:
+        event = WebhookEvent.from_ecwid(body)
+    except WebhookError as exc:
+        return jsonify(error=str(exc)), 400
+    if event.store_id != state.settings.store_id:
+        logger.info("ignoring a webhook for store %s", event.store_id)
+        return jsonify(status="ignored", reason="another store"), 200
+    if not state.seen_webhooks.add(event.event_id, True):
+        return jsonify(status="duplicate"), 200
+    handled = state.extension.dispatch_webhook(event)
+    return jsonify(status="ok", handlers=handled), 200
