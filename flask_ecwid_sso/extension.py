@@ -10,7 +10,7 @@ import threading
 import typing as t
 from collections.abc import Callable, Mapping
 
-from flask import Flask, Response, current_app, g, render_template, request, url_for
+from flask import Flask, Response, current_app, g, request, url_for
 from markupsafe import Markup
 
 from . import signals
@@ -113,6 +113,7 @@ class _AppState:
     signer: SSOSigner | None
     customers: TTLCache[str, Customer | None]
     seen_webhooks: TTLCache[str, bool]
+    sign_out_tokens: TTLCache[tuple[str, str], str]
     _client: EcwidClient | None = None
     _client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
@@ -172,6 +173,8 @@ class EcwidSSO:
             signer=settings.make_signer(),
             customers=TTLCache(ttl=settings.customer_cache_ttl),
             seen_webhooks=TTLCache(ttl=3600, max_size=10_000),
+            # A token lives two hours; reusing one for ten minutes spares a signature per page.
+            sign_out_tokens=TTLCache(ttl=600, max_size=10_000),
         )
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
@@ -258,8 +261,10 @@ class EcwidSSO:
     # -- the current shopper ----------------------------------------------
 
     def current_user(self) -> UserT | None:
-        """The logged-in user as the current user loader reports it."""
-        return self._current_user_loader()
+        """The logged-in user as the current user loader reports it, asked once per request."""
+        if "_ecwid_sso_user" not in g:
+            g._ecwid_sso_user = self._current_user_loader()
+        return g._ecwid_sso_user
 
     def profile_for(self, user: UserT) -> Profile | None:
         """The :class:`Profile` the profile loader gives for ``user``, validated."""
@@ -323,8 +328,11 @@ class EcwidSSO:
     # -- templates --------------------------------------------------------
 
     def _render(self, template: str, **context: t.Any) -> Markup:
-        # Our snippet templates are .html, so Jinja autoescapes every value in them.
-        return Markup(render_template(template, nonce=self._nonce(), **context))  # noqa: S704
+        # The snippets need only what they are given, so they skip Flask's context
+        # processors (rendered on every page, that adds up). They are .html, so
+        # Jinja autoescapes every value in them.
+        snippet = current_app.jinja_env.get_template(template)
+        return Markup(snippet.render(nonce=self._nonce(), **context))  # noqa: S704
 
     def _nonce(self) -> str | None:
         nonce = getattr(request, "csp_nonce", None)
@@ -429,12 +437,9 @@ class EcwidSSO:
         if g.get("_ecwid_sso_script") or g.get("_ecwid_sso_personal"):
             response.vary.add("Cookie")
         if g.get("_ecwid_sso_payload"):
-            response.cache_control.no_store = True
-            response.cache_control.private = True
-            response.cache_control.public = False
-            response.cache_control.max_age = None
-            response.cache_control.s_maxage = None
-            response.expires = None
+            # Replaces what the app set: public or max-age would let a cache replay it.
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
         return response
 
     # -- customers --------------------------------------------------------

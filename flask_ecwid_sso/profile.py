@@ -17,8 +17,10 @@ from .exceptions import ProfileError
 _EMAIL_MAX_LENGTH = 254
 # Deliberately loose: Ecwid checks deliverability itself; we only refuse values
 # that cannot be an address at all. Non-ASCII local parts and domains are fine.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# \s also covers U+2028, U+2029 and U+0085; control characters are named explicitly.
+_EMAIL = re.compile(
+    r"[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s.\x00-\x1f\x7f-\x9f]+(?:\.[^@\s.\x00-\x1f\x7f-\x9f]+)+"
+)
 
 # (python attribute, Ecwid key), in the order Ecwid documents them.
 _PERSON_FIELDS: tuple[tuple[str, str], ...] = (
@@ -46,6 +48,8 @@ def _label(attr: str, ecwid: str) -> str:
 
 
 def _check_text(value: object, label: str, *, required: bool = False) -> None:
+    if isinstance(value, str) and (not required or value.strip()):
+        return
     field = label.split(" ", 1)[0]
     if value is None:
         if required:
@@ -53,8 +57,13 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
         return
     if not isinstance(value, str):
         raise ProfileError(f"{label} must be a string, not {type(value).__name__}", field=field)
-    if required and not value.strip():
-        raise ProfileError(f"{label} must not be blank", field=field)
+    raise ProfileError(f"{label} must not be blank", field=field)
+
+
+# (attribute, label for messages, required), computed once: persons are built per request.
+_PERSON_CHECKS = tuple(
+    (attr, _label(attr, ecwid), attr == "name") for attr, ecwid in _PERSON_FIELDS
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,8 +85,11 @@ class Person:
     phone: str | None = None
 
     def __post_init__(self) -> None:
-        for attr, ecwid in _PERSON_FIELDS:
-            _check_text(getattr(self, attr), _label(attr, ecwid), required=attr == "name")
+        for attr, label, required in _PERSON_CHECKS:
+            value = getattr(self, attr)
+            if value is None and not required:
+                continue
+            _check_text(value, label, required=required)
         code = self.country_code
         if code is not None:
             if not (len(code) == 2 and code.isascii() and code.isalpha()):
@@ -152,34 +164,32 @@ class Profile:
 
     def __post_init__(self) -> None:
         _check_text(self.email, "email", required=True)
-        email = self.email.strip()
-        if (
-            len(email) > _EMAIL_MAX_LENGTH
-            or _CONTROL.search(self.email)
-            or not _EMAIL.fullmatch(email)
-        ):
+        if len(self.email) > _EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(self.email):
             raise ProfileError(
-                f"email {self.email!r} is not a plausible address (name@domain.tld)",
+                f"email {self.email!r} is not a plausible address (name@domain.tld,"
+                " no spaces or control characters)",
                 field="email",
             )
-        object.__setattr__(self, "email", email)
-        if self.billing_person is not None:
+        if self.billing_person is not None and not isinstance(self.billing_person, Person):
             object.__setattr__(
                 self, "billing_person", _as_person(self.billing_person, "billing_person")
             )
         addresses: object = self.shipping_addresses
-        if isinstance(addresses, (str, bytes, Mapping)) or not isinstance(addresses, Iterable):
-            raise ProfileError(
-                "shipping_addresses must be a sequence of persons", field="shipping_addresses"
+        if addresses:
+            if isinstance(addresses, (str, bytes, Mapping)) or not isinstance(addresses, Iterable):
+                raise ProfileError(
+                    "shipping_addresses must be a sequence of persons", field="shipping_addresses"
+                )
+            object.__setattr__(
+                self,
+                "shipping_addresses",
+                tuple(
+                    _as_person(item, f"shipping_addresses[{index}]")
+                    for index, item in enumerate(addresses)
+                ),
             )
-        object.__setattr__(
-            self,
-            "shipping_addresses",
-            tuple(
-                _as_person(item, f"shipping_addresses[{index}]")
-                for index, item in enumerate(addresses)
-            ),
-        )
+        elif addresses != ():
+            object.__setattr__(self, "shipping_addresses", ())
         registered = self.registered
         if registered is not None and (
             isinstance(registered, bool) or not isinstance(registered, int) or registered < 0

@@ -68,11 +68,15 @@ def _number(config: Mapping[str, t.Any], key: str, *, minimum: float) -> float:
     return number
 
 
-def _url(config: Mapping[str, t.Any], key: str) -> str:
+def _url(config: Mapping[str, t.Any], key: str, *, allow_path: bool = False) -> str:
     value = _text(config, key)
-    if value is None or not re.match(r"https?://[^/\s]+", value):
-        raise ConfigError(f"{key} must be an http(s) URL, not {value!r}", key=key)
-    return value.rstrip("/")
+    if value is not None and (
+        re.match(r"https?://[^/\s]+", value)
+        or (allow_path and re.fullmatch(r"/[^/\s][^\s]*", value))
+    ):
+        return value.rstrip("/")
+    kind = "an http(s) URL or a path on this site" if allow_path else "an http(s) URL"
+    raise ConfigError(f"{key} must be {kind}, not {value!r}", key=key)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,7 +216,7 @@ class Settings:
             sso_digest=digest,
             api_token=_text(config, "ECWID_API_TOKEN"),
             api_url=_url(config, "ECWID_API_URL"),
-            script_url=_url(config, "ECWID_SCRIPT_URL"),
+            script_url=_url(config, "ECWID_SCRIPT_URL", allow_path=True),
             url_prefix=prefix,
             login_endpoint=_text(config, "ECWID_LOGIN_ENDPOINT"),
             store_endpoint=_text(config, "ECWID_STORE_ENDPOINT"),

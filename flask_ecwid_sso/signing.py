@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import hashlib
 import hmac
 import json
 import re
@@ -30,11 +29,12 @@ Digest = t.Literal["sha256", "sha1"]
 #: How long Ecwid accepts a payload after its timestamp, in seconds.
 ECWID_MAX_AGE = 600
 
-_DIGESTS: dict[str, t.Callable[..., t.Any]] = {"sha256": hashlib.sha256, "sha1": hashlib.sha1}
+_DIGESTS = ("sha256", "sha1")
 _DIGEST_BY_HEX_LENGTH = {64: "sha256", 40: "sha1"}
 _HEX_SIGNATURE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,48 +149,45 @@ def decode_payload(payload: str | bytes, *, now: float | None = None) -> Decoded
     )
 
 
-class _IssuedTimestamps:
-    """Remembers which seconds each user was issued a payload for.
+class _IssuedSeconds:
+    """Remembers the seconds in which each user was issued a payload.
 
     Ecwid refuses a signature it has seen recently, and two payloads for one
-    user signed in the same second would be byte-identical. So each payload
-    takes the latest second not yet used for that user, going back at most
-    ``max_backdate`` seconds (Ecwid accepts ten minutes). Past that, the JSON
-    gets insignificant trailing whitespace, which changes the signature too.
+    user signed in the same second would be byte-identical. So a payload takes
+    the latest second not yet used for its user, at most ``max_backdate``
+    seconds back (Ecwid accepts ten minutes, so the payload keeps nearly all of
+    its window). Past that, the n-th extra payload of a second gets n spaces of
+    insignificant whitespace after the JSON, which also changes the signature.
     """
 
-    def __init__(self, *, max_backdate: int, window: int = ECWID_MAX_AGE) -> None:
+    def __init__(self, max_backdate: int) -> None:
         self.max_backdate = max_backdate
-        self.window = window
-        self._used: dict[str, set[int]] = {}
-        self._padding: dict[tuple[str, int], int] = {}
+        self._used: dict[str, dict[int, int]] = {}
         self._lock = threading.Lock()
         self._pruned_at = 0
 
     def claim(self, user_id: str, now: int) -> tuple[int, int]:
         """Return ``(timestamp, padding)`` for the next payload of ``user_id``."""
         with self._lock:
-            if now - self._pruned_at >= 60:
+            if now - self._pruned_at > self.max_backdate:
                 self._prune(now)
-            used = self._used.setdefault(user_id, set())
-            for timestamp in range(now, now - self.max_backdate - 1, -1):
-                if timestamp not in used:
-                    used.add(timestamp)
-                    return timestamp, 0
-            key = (user_id, now)
-            padding = self._padding.get(key, 0) + 1
-            self._padding[key] = padding
+            used = self._used.setdefault(user_id, {})
+            for second in range(now, now - self.max_backdate - 1, -1):
+                if second not in used:
+                    used[second] = 1
+                    return second, 0
+            padding = used[now]
+            used[now] = padding + 1
             return now, padding
 
     def _prune(self, now: int) -> None:
-        oldest = now - self.window - self.max_backdate
-        for user_id in list(self._used):
-            kept = {second for second in self._used[user_id] if second >= oldest}
-            if kept:
-                self._used[user_id] = kept
-            else:
-                del self._used[user_id]
-        self._padding = {key: n for key, n in self._padding.items() if key[1] >= oldest}
+        # Claims never reach below now - max_backdate, so older seconds cannot collide.
+        oldest = now - self.max_backdate
+        self._used = {
+            user_id: kept
+            for user_id, seconds in self._used.items()
+            if (kept := {second: n for second, n in seconds.items() if second >= oldest})
+        }
         self._pruned_at = now
 
 
@@ -204,15 +201,15 @@ class SSOSigner:
     since Ecwid stopped accepting SHA-1 payloads on 2025-03-20.
 
     Payloads signed without an explicit ``timestamp`` are never byte-identical
-    for the same user within this signer (see :class:`_IssuedTimestamps`).
+    for the same user within this signer (see ``max_backdate``).
     """
 
     #: Payloads longer than this are refused before any work is done.
     max_payload_length = 16_384
     #: How far a timestamp may lie in the future (clock skew) before it is refused.
     future_leeway = 60
-    #: How many seconds back a payload's timestamp may be moved to keep it unique.
-    max_backdate = 300
+    #: A repeat payload for a user takes an unused earlier second, this far back at most.
+    max_backdate = 30
 
     def __init__(
         self,
@@ -248,18 +245,17 @@ class SSOSigner:
                 stacklevel=2,
             )
         self._secret = secret.encode("utf-8")
-        self._hash = _DIGESTS[digest]
         self.digest: Digest = t.cast(Digest, digest)
         self.app_field: AppField = "appClientId" if client_id is not None else "appId"
         self.app_id: str = app_value
-        self._issued = _IssuedTimestamps(max_backdate=self.max_backdate)
+        self._issued = _IssuedSeconds(self.max_backdate)
 
     def __repr__(self) -> str:
         return f"<SSOSigner {self.app_field}={self.app_id!r} digest={self.digest!r}>"
 
     def _signature(self, message: str, timestamp: str) -> str:
         text = f"{message} {timestamp}".encode("ascii")
-        return hmac.new(self._secret, text, self._hash).hexdigest()
+        return hmac.digest(self._secret, text, self.digest).hex()
 
     def sign(
         self,
@@ -292,7 +288,7 @@ class SSOSigner:
         elif isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
             raise ValueError(f"timestamp must be whole UNIX seconds, not {timestamp!r}")
         document = {self.app_field: self.app_id, "userId": user, "profile": profile.to_ecwid()}
-        text = json.dumps(document, separators=(",", ":"), ensure_ascii=True) + " " * padding
+        text = _JSON.encode(document) + " " * padding
         message = base64.b64encode(text.encode("ascii")).decode("ascii")
         return f"{message} {self._signature(message, str(timestamp))} {timestamp}"
 

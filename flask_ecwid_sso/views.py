@@ -87,7 +87,12 @@ def sign_out_token() -> str | None:
     if not isinstance(nonce, str):
         nonce = session[_NONCE_KEY] = secrets.token_urlsafe(12)
     fingerprint = _user_fingerprint(sso.user_id_for(user))
-    return _serializer().dumps([fingerprint, nonce])
+    tokens = EcwidSSO.state().sign_out_tokens
+    found, token = tokens.get((nonce, fingerprint))
+    if not found or token is None:
+        token = _serializer().dumps([fingerprint, nonce])
+        tokens.set((nonce, fingerprint), token)
+    return token
 
 
 def _token_is_valid(token: object) -> bool:
@@ -145,8 +150,7 @@ def _login_url(target: str) -> str:
 
 def _personal(response: BaseResponse) -> BaseResponse:
     g._ecwid_sso_personal = True
-    response.cache_control.no_store = True
-    response.cache_control.private = True
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import threading
 import typing as t
 from collections.abc import Callable
+from pathlib import Path
 
 import flask_login
 import pytest
@@ -68,3 +70,31 @@ def make_app() -> AppFactory:
 @pytest.fixture
 def app(make_app: AppFactory) -> Flask:
     return make_app()
+
+
+class Shop(t.NamedTuple):
+    """The example site served on loopback, on its own mounted FakeEcwid."""
+
+    url: str
+    app: Flask
+
+    @property
+    def fake(self) -> t.Any:
+        return self.app.extensions["fake_ecwid"]
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> t.Iterator[Shop]:
+    from example_site import make_shop_server
+
+    server, app = make_shop_server(
+        "127.0.0.1", 0, {"DATABASE": str(tmp_path / "shop.sqlite3"), "ECWID_API_MAX_RETRIES": 0}
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Shop(f"http://127.0.0.1:{server.port}", app)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
