@@ -114,7 +114,9 @@ def load_user(user_id: str) -> db.User | None:
 
 @sso.profile_loader
 def ecwid_profile(user: db.User) -> Profile:
-    return Profile(email=user.email, billing_person=Person(name=user.name), registered=user.created_at)
+    return Profile(
+        email=user.email, billing_person=Person(name=user.name), registered=user.created_at
+    )
 
 
 def _register_views(app: Flask) -> None:

@@ -9,9 +9,12 @@ travels only in the ``Authorization`` header.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
+import email.utils
 import logging
+import threading
 import types
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
@@ -46,7 +49,7 @@ from .profile import Person
 if t.TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
-__all__ = ["Customer", "CustomerFilters", "CustomerPage", "EcwidClient"]
+__all__ = ["ApiAnswer", "Customer", "CustomerFilters", "CustomerPage", "EcwidClient"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,16 @@ def _parse_ecwid_date(value: object) -> datetime.datetime | None:
         return datetime.datetime.strptime(value, _ECWID_DATE_FORMAT)
     except ValueError:
         return None
+
+
+def _parse_http_date(value: str | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
 def _readonly(value: object) -> Mapping[str, t.Any] | None:
@@ -138,6 +151,26 @@ class CustomerPage:
     limit: int
     items: tuple[Customer, ...]
     all_customer_count: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiAnswer:
+    """One request the client sent and what came back, kept for diagnostics.
+
+    ``path`` is relative to the store (``"customers"``, ``"profile"``) and has
+    no query string, so it carries neither the token nor a searched email.
+    ``status`` is ``None`` when no answer came; ``error_code`` is Ecwid's
+    ``errorCode`` when it sent one. ``server_date`` is the answer's ``Date``
+    header (``None`` when absent or unreadable) and ``received`` the local
+    time the answer came, both timezone-aware.
+    """
+
+    method: str
+    path: str
+    status: int | None
+    received: datetime.datetime
+    server_date: datetime.datetime | None = None
+    error_code: str | None = None
 
 
 class CustomerFilters(t.TypedDict, total=False):
@@ -282,6 +315,8 @@ class EcwidClient:
     backoff_jitter: float = 0.5
     #: Statuses a GET is retried on.
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    #: How many answers :attr:`recent_answers` keeps.
+    answer_history: int = 20
 
     def __init__(
         self,
@@ -331,6 +366,8 @@ class EcwidClient:
             max_wait=max_wait,
         )
         self._session.mount(self.base_url + "/", HTTPAdapter(max_retries=self._retry))
+        self._answers: collections.deque[ApiAnswer] = collections.deque(maxlen=self.answer_history)
+        self._answers_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<EcwidClient store_id={self.store_id} base_url={self.base_url!r}>"
@@ -503,6 +540,34 @@ class EcwidClient:
         """Return the store profile as Ecwid sent it (``generalInfo``, ``account``, ...)."""
         return self._request("GET", "profile")
 
+    # Diagnostics
+
+    @property
+    def recent_answers(self) -> tuple[ApiAnswer, ...]:
+        """The last :attr:`answer_history` answers (and failures to answer), oldest first.
+
+        After retries only the final answer of a request is kept. A client
+        shared between threads records every thread's requests.
+        """
+        with self._answers_lock:
+            return tuple(self._answers)
+
+    def _record(
+        self, method: str, path: str, response: requests.Response | None, code: str | None = None
+    ) -> None:
+        answer = ApiAnswer(
+            method=method,
+            path=path,
+            status=None if response is None else response.status_code,
+            received=datetime.datetime.now(datetime.timezone.utc),
+            server_date=None
+            if response is None
+            else _parse_http_date(response.headers.get("Date")),
+            error_code=code,
+        )
+        with self._answers_lock:
+            self._answers.append(answer)
+
     # Plumbing
 
     def _url(self, path: str) -> str:
@@ -569,10 +634,14 @@ class EcwidClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
+            self._record(method, path, None)
             raise self._no_answer(exc, method, url) from exc
         logger.debug("%s %s -> %s", method, url, response.status_code)
         if response.status_code >= 400:
-            raise self._error(response, method, url)
+            error = self._error(response, method, url)
+            self._record(method, path, response, error.code)
+            raise error
+        self._record(method, path, response)
         try:
             data = response.json()
         except ValueError as exc:

@@ -241,3 +241,8 @@ def webhooks() -> tuple[Response, int]:
         return jsonify(status="duplicate"), 200
     handled = state.extension.dispatch_webhook(event)
     return jsonify(status="ok", handlers=handled), 200
+
+
+from .debug import debug_page  # noqa: E402 (kept beside its registration)
+
+blueprint.add_url_rule("/debug", view_func=debug_page)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 import typing as t
 from collections.abc import Callable
@@ -12,6 +13,9 @@ from helpers import CLIENT_ID, CLIENT_SECRET, PAGE, SECRET_KEY, STORE_ID, USERS
 from hypothesis import settings
 
 from flask_ecwid_sso import EcwidSSO
+
+if t.TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # 2-core CI machines are slow and noisy: no per-example deadline.
 settings.register_profile("default", deadline=None)
@@ -98,3 +102,42 @@ def shop(tmp_path: Path) -> t.Iterator[Shop]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# -- real Chromium, for tests/browser ------------------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+INSTALL_HINT = (
+    "browser tests need Debian's Chromium and Playwright:"
+    " apt-get update && apt-get install -y chromium; pip install -e '.[test]'"
+)
+
+
+def _unavailable(reason: str) -> t.NoReturn:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run). {INSTALL_HINT}")
+    pytest.skip(f"{reason}. {INSTALL_HINT}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> t.Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed")
+    if not CHROMIUM.exists():
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> t.Iterator[Page]:
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

@@ -44,3 +44,56 @@ def payload_in(html: str) -> str:
     start = html.index("window.ecwid_sso_profile = ") + len("window.ecwid_sso_profile = ")
     value: str = json.loads(html[start : html.index(";\n", start)])
     return value
+
+
+#: The timestamp of ECWID.md's known-answer vectors, and vector C1 itself.
+TS = 1421317550
+C1 = (
+    "eyJhcHBDbGllbnRJZCI6Im15LWNvb2wtYXBwIiwidXNlcklkIjoiMjM0IiwicHJvZmlsZSI6eyJlbWFpbCI6InRl"
+    "c3RAZXhhbXBsZS5jb20iLCJiaWxsaW5nUGVyc29uIjp7Im5hbWUiOiJKb2huIERvZSJ9fX0="
+    " c5d9581bfd0f9264e012953e7f57add6fd4861743724345460b4c5009a387954 1421317550"
+)
+#: A minimal valid SSO document for this app.
+GOOD: dict[str, t.Any] = {
+    "appClientId": CLIENT_ID,
+    "userId": "234",
+    "profile": {"email": "test@example.com"},
+}
+
+
+def make_payload(
+    document: object,
+    *,
+    key: str = CLIENT_SECRET,
+    digest: str = "sha256",
+    timestamp: int = TS,
+) -> str:
+    """Sign ``document`` as ECWID.md says (with any key and digest), sharing no code with ours."""
+    message = base64.b64encode(json.dumps(document).encode()).decode()
+    algorithm = hashlib.sha256 if digest == "sha256" else hashlib.sha1
+    signature = hmac.new(key.encode(), f"{message} {timestamp}".encode(), algorithm).hexdigest()
+    return f"{message} {signature} {timestamp}"
+
+
+NOW = 1_750_000_000
+ANN = "ann@example.com"
+
+
+def sign(
+    document: t.Mapping[str, t.Any], secret: str, timestamp: int, digest: str = "sha256"
+) -> str:
+    """A payload built here from ECWID.md, sharing no code with the product or the fake."""
+    message = base64.b64encode(json.dumps(document).encode()).decode()
+    signature = hmac.new(secret.encode(), f"{message} {timestamp}".encode(), digest).hexdigest()
+    return f"{message} {signature} {timestamp}"
+
+
+def document(
+    fake: t.Any, user_id: t.Any = "42", email: t.Any = ANN, **profile: t.Any
+) -> dict[str, t.Any]:
+    profile = {"email": email, "billingPerson": {"name": "Ann Lee"}, **profile}
+    return {"appClientId": fake.client_id, "userId": user_id, "profile": profile}
+
+
+def payload(fake: t.Any, *, timestamp: int = NOW, **fields: t.Any) -> str:
+    return sign(document(fake, **fields), fake.client_secret, timestamp)

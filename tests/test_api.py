@@ -605,3 +605,50 @@ def test_bad_arguments_raise_config_error(kwargs: dict[str, t.Any], key: str) ->
 def test_store_id_may_be_a_string_of_digits() -> None:
     with EcwidClient("1003", "secret_x") as client:
         assert client.store_id == 1003
+
+
+# Recent answers
+
+
+def test_recent_answers_record_path_status_and_ecwids_clock(
+    client: EcwidClient, fake_ecwid: FakeEcwid
+) -> None:
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    client.find_customer_by_email("ann@example.com")
+    fake_ecwid.fail_next(403)
+    with pytest.raises(EcwidAuthError):
+        client.store_profile()
+
+    first, second = client.recent_answers
+    assert (first.method, first.path, first.status, first.error_code) == (
+        "GET",
+        "customers",
+        200,
+        None,
+    )
+    assert (second.path, second.status, second.error_code) == ("profile", 403, "INVALID_API_TOKEN")
+    assert first.server_date is not None
+    assert before <= first.server_date <= first.received
+    assert "ann@example.com" not in repr(client.recent_answers)
+    assert fake_ecwid.api_token not in repr(client.recent_answers)
+
+
+def test_recent_answers_record_no_answer(make_client: MakeClient) -> None:
+    client = make_client(base_url="http://127.0.0.1:1/api/v3", max_retries=0)
+    with pytest.raises(EcwidConnectionError):
+        client.store_profile()
+    [answer] = client.recent_answers
+    assert (answer.path, answer.status, answer.server_date) == ("profile", None, None)
+
+
+def test_recent_answers_keep_only_the_latest(make_client: MakeClient) -> None:
+    class ShortMemory(FastClient):
+        answer_history = 2
+
+    client = make_client()
+    short = ShortMemory(client.store_id, "secret_fake", base_url=client.base_url, timeout=5)
+    with short:
+        for customer_id in (1, 2, 3):
+            with pytest.raises(EcwidNotFound):
+                short.get_customer(customer_id)
+        assert [answer.path for answer in short.recent_answers] == ["customers/2", "customers/3"]

@@ -1,9 +1,10 @@
-"""FakeEcwid: an offline stand-in for Ecwid's REST API, served on loopback.
+"""FakeEcwid: an offline stand-in for Ecwid, served on loopback.
 
-The fake answers like Ecwid where this project touches it: Bearer auth, the
-customer endpoints with Ecwid's shapes and paging, the store profile, and
-Ecwid's errors. Switches make it misbehave on purpose: a rate limit with
-``Retry-After``, queued failures, a slow answer, missing scopes, a lapsed plan.
+The fake answers like Ecwid where this project touches it: the storefront
+script and its SSO check, Bearer auth, the customer endpoints with Ecwid's
+shapes and paging, the store profile, and Ecwid's errors. Switches make it
+misbehave on purpose: a rate limit with ``Retry-After``, queued failures, a
+slow answer, missing scopes, a lapsed plan.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import collections
 import contextlib
 import datetime
 import hmac
+import importlib.resources
 import json
 import math
 import threading
@@ -23,6 +25,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from .sso_check import SSOLogEntry, read_payload
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -92,21 +96,33 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 class FakeEcwid:
-    """A WSGI app that behaves like Ecwid's REST API for one store.
+    """A WSGI app that behaves like Ecwid for one store: storefront, SSO and REST API.
 
     ``customers`` holds the store's customers as Ecwid-shaped dicts; the
-    constructor's ``customers`` go through :meth:`add_customer`. Switches, all
-    changeable at any time:
+    constructor's ``customers`` go through :meth:`add_customer`.
+
+    ``GET /script.js`` is a small storefront (see ``storefront.js``) that sends
+    each SSO payload to ``POST /storefront/sso``, where :meth:`sign_on` judges
+    it with Ecwid's rules and records the verdict in ``sso_log``. Payloads
+    carry ``appClientId`` = ``client_id`` signed with ``client_secret``; give
+    ``app_id`` for the legacy variant (``appId`` = ``app_id``, signed with
+    ``sso_secret``, else ``client_secret``). ``digest`` is the one the store
+    accepts: with ``"sha256"`` (Ecwid since 2025-03-20) a SHA-1 payload is
+    refused.
+
+    Switches, all changeable at any time:
 
     - ``rate_limit``: requests per ``rate_window`` seconds (60, a minute)
       before API calls get 429 with an integer ``Retry-After``; ``None`` is off.
     - :meth:`fail_next`: the next API requests answer a given status.
     - ``delay``: seconds slept before each answer.
     - ``scopes``: the token's scopes (``ALL_SCOPES`` at first).
-    - ``plan_active``: ``False`` answers 402 to every API call.
+    - ``plan_active``: ``False`` answers 402 to every API call and, like Ecwid
+      off a paid plan, ignores every SSO payload.
 
-    ``request_log`` records each request as a :class:`LoggedRequest`, with
-    times from ``clock`` (``time.monotonic`` unless given). Auth is
+    ``request_log`` records each request as a :class:`LoggedRequest`. Times
+    come from ``clock``, UNIX time in seconds (``time.time`` unless given); it
+    also decides whether an SSO payload has expired. Auth is
     ``Authorization: Bearer <api_token>`` only; a ``token`` query parameter is
     ignored, as Ecwid ignores it since 2025. A token is bound to its store, so
     another store id in the URL gets 403 ``INVALID_API_TOKEN``.
@@ -124,17 +140,23 @@ class FakeEcwid:
         digest: str = "sha256",
         customers: Iterable[Mapping[str, t.Any]] = (),
         *,
-        clock: Callable[[], float] = time.monotonic,
+        app_id: str | None = None,
+        sso_secret: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        if digest not in ("sha256", "sha1"):
+            raise ValueError(f"digest must be 'sha256' or 'sha1', not {digest!r}")
         self.store_id = store_id
         self.client_id = client_id
         self.client_secret = client_secret
         self.api_token = api_token
         self.digest = digest
+        self.app_id = app_id
+        self.sso_secret = sso_secret
         self.clock = clock
         self.lock = threading.RLock()
         self.customers: list[dict[str, t.Any]] = []
-        self.sso_log: list[t.Any] = []
+        self.sso_log: list[SSOLogEntry] = []
         self.request_log: list[LoggedRequest] = []
         self.rate_limit: int | None = None
         self.rate_window: float = 60.0
@@ -144,6 +166,9 @@ class FakeEcwid:
         self._next_id = 100_000_001
         self._failures: collections.deque[tuple[int, int | None]] = collections.deque()
         self._accepted: collections.deque[float] = collections.deque()
+        self._seen_signatures: set[str] = set()
+        # (app id, userId) -> customer id: how Ecwid keys an SSO customer; never served.
+        self._sso_bindings: dict[tuple[str, str], int] = {}
         self._url: str | None = None
         self.url_map = self._build_url_map()
         for customer in customers:
@@ -169,8 +194,13 @@ class FakeEcwid:
 
     @property
     def script_url(self) -> str:
-        """Where the storefront script is served."""
+        """Where the storefront script is served (add ``?STORE_ID`` when embedding it)."""
         return self.url + "/script.js"
+
+    @property
+    def sso_url(self) -> str:
+        """Where the storefront posts SSO payloads: ``{"storeId": ..., "payload": ...}``."""
+        return self.url + "/storefront/sso"
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[FakeEcwid]:
@@ -239,13 +269,78 @@ class FakeEcwid:
             for c in self.customers
         )
 
+    # Storefront SSO
+
+    def sign_on(self, payload: str, *, store_id: int | None = None) -> SSOLogEntry:
+        """Judge one SSO payload as Ecwid's storefront does, and record the verdict.
+
+        A valid payload signs in the customer bound to its (app id, ``userId``):
+        created on first sight (``shippingAddresses`` are applied then only),
+        merged with the profile afterwards. It is ignored (refused, the shopper
+        shown logged out) when its signature was seen before, when another
+        customer has its email, when ``plan_active`` is off, or when a new
+        customer is due and ``create_customers`` is not in ``scopes``. The empty
+        payload logs the shopper out. ``store_id``, when given, must be this
+        store's. The entry is appended to ``sso_log`` and returned.
+        """
+        with self.lock:
+            entry = self._judge(payload, store_id, self.clock())
+            self.sso_log.append(entry)
+            return entry
+
+    def _judge(self, payload: str, store_id: int | None, now: float) -> SSOLogEntry:
+        if store_id is not None and store_id != self.store_id:
+            return SSOLogEntry(now, None, None, accepted=False, reason="wrong_store")
+        if payload == "":
+            return SSOLogEntry(now, None, None, accepted=True, reason="logged_out")
+        if self.app_id is None:
+            app_field, app_id, key = "appClientId", self.client_id, self.client_secret
+        else:
+            app_field, app_id, key = "appId", self.app_id, self.sso_secret or self.client_secret
+        reading = read_payload(
+            payload, key=key, app_field=app_field, app_id=app_id, digest=self.digest, now=now
+        )
+
+        def verdict(reason: str, customer_id: int | None = None) -> SSOLogEntry:
+            return SSOLogEntry(
+                now,
+                reading.user_id,
+                reading.email,
+                accepted=reason == "ok",
+                reason=reason,
+                customer_id=customer_id,
+                signature=reading.signature,
+            )
+
+        user_id, email, signature = reading.user_id, reading.email, reading.signature
+        if reading.reason != "ok" or user_id is None or email is None or signature is None:
+            return verdict(reading.reason)
+        if signature in self._seen_signatures:
+            return verdict("replayed")
+        self._seen_signatures.add(signature)
+        if not self.plan_active:
+            return verdict("plan_inactive")
+        binding = (app_id, user_id)
+        bound_id = self._sso_bindings.get(binding)
+        bound = None if bound_id is None else self.find_customer(bound_id)
+        if self._email_taken(email, other_than=None if bound is None else bound["id"]):
+            return verdict("email_conflict")
+        if bound is None:
+            if "create_customers" not in self.scopes:
+                return verdict("missing_scope")
+            bound = self.add_customer(_customer_from_profile(reading.profile))
+            self._sso_bindings[binding] = bound["id"]
+        else:
+            _merge_profile(bound, reading.profile)
+        return verdict("ok", bound["id"])
+
     # WSGI
 
     def _build_url_map(self) -> Map:
         return Map(self._rules())
 
     def _rules(self) -> list[Rule]:
-        """Every route the fake answers; add storefront routes to this list.
+        """Every route the fake answers.
 
         An endpoint is a callable taking the request and the rule's arguments
         and returning a ``Response``, called with ``lock`` held. Wrapped in an
@@ -254,6 +349,9 @@ class FakeEcwid:
         """
         api = "/api/v3/<int:store_id>"
         return [
+            Rule("/script.js", methods=["GET"], endpoint=self._storefront_script),
+            Rule("/storefront/sso", methods=["POST"], endpoint=self._storefront_sso),
+            Rule("/storefront/sso", methods=["OPTIONS"], endpoint=self._storefront_preflight),
             Rule(
                 f"{api}/customers",
                 methods=["GET"],
@@ -376,6 +474,34 @@ class FakeEcwid:
 
     # Endpoints (called with the lock held)
 
+    def _storefront_script(self, request: Request) -> Response:
+        script = importlib.resources.files(__package__).joinpath("storefront.js")
+        return Response(
+            script.read_text(encoding="utf-8"),
+            mimetype="text/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    def _storefront_sso(self, request: Request) -> Response:
+        body = _json_body(request)
+        if isinstance(body, Response):
+            return _cross_origin(body)
+        payload, store_id = body.get("payload"), body.get("storeId")
+        if not isinstance(payload, str) or not isinstance(store_id, (int, type(None))):
+            return _cross_origin(_error(400, "Send {'storeId': number, 'payload': string}"))
+        entry = self.sign_on(payload, store_id=store_id)
+        customer = None if entry.customer_id is None else self.find_customer(entry.customer_id)
+        return _cross_origin(
+            _json({"accepted": entry.accepted, "reason": entry.reason, "customer": customer})
+        )
+
+    def _storefront_preflight(self, request: Request) -> Response:
+        response = _cross_origin(Response(status=204))
+        response.headers["Access-Control-Allow-Methods"] = "POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
     def _search_customers(self, request: Request) -> Response:
         try:
             offset = int(request.args.get("offset", 0))
@@ -473,6 +599,42 @@ class FakeEcwid:
                 "languages": {"enabledLanguages": ["en"], "defaultLanguage": "en"},
             }
         )
+
+
+def _cross_origin(response: Response) -> Response:
+    """Let a store page on any origin read the answer, as Ecwid's storefront can."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _customer_from_profile(profile: Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """A new Ecwid customer from a valid SSO ``profile``."""
+    email = profile["email"]
+    billing_person = dict(profile.get("billingPerson", {}))
+    record: dict[str, t.Any] = {
+        "email": email,
+        "name": billing_person.get("name", ""),
+        "customerGroupId": 0,
+        "customerGroupName": "General",
+        "billingPerson": billing_person,
+        "shippingAddresses": [dict(address) for address in profile.get("shippingAddresses", [])],
+        "contacts": [{"contact": email, "type": "EMAIL", "default": True}],
+        "acceptMarketing": False,
+    }
+    if "registered" in profile:
+        record["registered"] = _ecwid_date(
+            datetime.datetime.fromtimestamp(profile["registered"], datetime.timezone.utc)
+        )
+    return record
+
+
+def _merge_profile(customer: dict[str, t.Any], profile: Mapping[str, t.Any]) -> None:
+    """Ecwid's merge for a returning SSO customer: every field but ``shippingAddresses``."""
+    customer["email"] = profile["email"]
+    if "billingPerson" in profile:
+        customer.setdefault("billingPerson", {}).update(profile["billingPerson"])
+        customer["name"] = customer["billingPerson"].get("name", "")
+    customer["updated"] = _ecwid_date()
 
 
 def _matches(customer: Mapping[str, t.Any], terms: Mapping[str, str]) -> bool:

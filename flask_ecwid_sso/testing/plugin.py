@@ -17,9 +17,10 @@ from .fake import FakeEcwid
 def fake_ecwid() -> Iterator[FakeEcwid]:
     """A :class:`FakeEcwid` served on loopback for one test.
 
-    Its ``url``, ``api_url`` and ``script_url`` point at the running server;
-    its switches and state (``customers``, ``rate_limit``, ``fail_next``,
-    ``request_log``...) can be changed and read during the test.
+    Its ``url``, ``api_url``, ``script_url`` and ``sso_url`` point at the
+    running server; its switches and state (``customers``, ``sso_log``,
+    ``rate_limit``, ``fail_next``, ``request_log``, ``clock``...) can be
+    changed and read during the test.
     """
     with FakeEcwid().serve() as fake:
         yield fake

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from conftest import AppFactory
+from flask import Flask
+from helpers import CLIENT_SECRET
+
+from flask_ecwid_sso import AppPayload, ConfigError, EcwidSSO, PayloadError
+from flask_ecwid_sso.app_payload import encode_app_payload
+
+N1_PAYLOAD = (
+    "MDEyMzQ1Njc4OWFiY2RlZjI6H0h1iq6TOiLlcqot55-ekkK8jNBF3J-IkvNdmLcXunaiOy_5op4rZ2NGflJ-JCmMby"
+    "j8maF5cKdQblhrTK6uSqwMEenpR_Z-L6EP5IA8pHG5jQiQfqEJY2DuWXZEtWOJbA2w8KrjHpY_1jCVpsM"
+)
+
+
+def app_payload(app: Flask, query: str) -> AppPayload:
+    with app.test_request_context(f"/app?{query}"):
+        return EcwidSSO.state(app).extension.app_payload()
+
+
+def test_vector_n1_through_a_request_carries_the_app_state(app: Flask) -> None:
+    decoded = app_payload(app, f"payload={N1_PAYLOAD}&app_state=orders%2F42&cache-killer=1")
+    assert decoded == AppPayload(
+        store_id=1003,
+        lang="en",
+        access_token="secret_abc123",
+        view_mode="PAGE",
+        public_token="public_xyz789",
+        app_state="orders/42",
+    )
+
+
+def test_app_state_is_none_when_absent(app: Flask) -> None:
+    assert app_payload(app, f"payload={N1_PAYLOAD}").app_state is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("", id="missing"),
+        pytest.param("payload=", id="empty"),
+        pytest.param("payload=not*base64", id="not-base64"),
+        pytest.param(f"payload={N1_PAYLOAD[:-8]}", id="cut"),
+        pytest.param(
+            "payload=" + encode_app_payload({"store_id": 1003}, "another-secret-0123456789"),
+            id="other-app",
+        ),
+    ],
+)
+def test_bad_payloads_raise_payload_error(app: Flask, query: str) -> None:
+    with pytest.raises(PayloadError):
+        app_payload(app, query)
+
+
+def test_without_a_client_secret_it_says_which_key(make_app: AppFactory) -> None:
+    app = make_app(
+        ECWID_CLIENT_SECRET=None, ECWID_SSO_APP_ID="my_site", ECWID_SSO_SECRET=CLIENT_SECRET
+    )
+    with pytest.raises(ConfigError) as caught:
+        app_payload(app, f"payload={N1_PAYLOAD}")
+    assert caught.value.key == "ECWID_CLIENT_SECRET"
