@@ -29,42 +29,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
+from common import Row, per_call, rounds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from load import bench_load
 
 from flask_ecwid_sso import EcwidClient, EcwidSSO, Person, Profile, SSOSigner
 from flask_ecwid_sso.testing import FakeEcwid
 
 SECRET = "bench-client-secret-0123456789abcdef"
-
-
-@dataclasses.dataclass
-class Row:
-    name: str
-    ours: str
-    baseline: str
-    ratio: float | None
-    goal: str
-    ok: bool
-
-
-def rounds(
-    ours: Callable[[], None], baseline: Callable[[], None], count: int
-) -> tuple[float, float]:
-    """Median seconds of ``ours`` and ``baseline``, timed in alternating rounds."""
-    ours_times, base_times = [], []
-    for index in range(count):
-        pair = [(ours, ours_times), (baseline, base_times)]
-        for run, times in pair if index % 2 == 0 else reversed(pair):
-            started = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - started)
-    return statistics.median(ours_times), statistics.median(base_times)
-
-
-def per_call(seconds: float, calls: int) -> str:
-    micros = seconds / calls * 1e6
-    return f"{micros:,.1f} µs" if micros < 10_000 else f"{micros / 1000:,.1f} ms"
 
 
 # -- sign ---------------------------------------------------------------------
@@ -310,8 +284,6 @@ def main() -> int:
         if "iterate" in chosen:
             rows.append(bench_iterate(args.quick))
         if "load" in chosen:
-            from load import bench_load
-
             rows.extend(bench_load(args.quick, Path(workdir)))
     if args.json:
         print(json.dumps([dataclasses.asdict(row) for row in rows], indent=2))
