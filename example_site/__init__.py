@@ -37,8 +37,6 @@ login_manager = flask_login.LoginManager()
 csrf = CSRFProtect()
 
 FAKE_PREFIX = "/_ecwid"
-#: The settings that switch the site from FakeEcwid to a real store.
-REAL_STORE_KEYS = ("ECWID_STORE_ID", "ECWID_CLIENT_ID", "ECWID_CLIENT_SECRET", "ECWID_API_TOKEN")
 
 
 def create_app(

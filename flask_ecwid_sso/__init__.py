@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .api import Customer as Customer
-from .api import CustomerPage as CustomerPage
 from .api import EcwidClient as EcwidClient
 from .app_payload import AppPayload as AppPayload
 from .app_payload import decode_app_payload as decode_app_payload
+from .customers import Customer as Customer
+from .customers import CustomerPage as CustomerPage
 from .exceptions import ConfigError as ConfigError
 from .exceptions import EcwidAPIError as EcwidAPIError
 from .exceptions import EcwidAuthError as EcwidAuthError

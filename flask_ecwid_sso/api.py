@@ -1,4 +1,4 @@
-"""The REST helper: :class:`EcwidClient`, and customers as :class:`Customer`.
+"""The REST helper: :class:`EcwidClient`, over one ``requests.Session``.
 
 One ``requests.Session`` per client, a timeout on every attempt, and retries
 declared once on an ``HTTPAdapter``: only GET is retried, on 429 and 5xx and on
@@ -34,6 +34,14 @@ from urllib3.exceptions import (
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from .customers import (
+    Customer,
+    CustomerFilters,
+    CustomerPage,
+    customer_params,
+    person_json,
+    text_or_none,
+)
 from .exceptions import (
     ConfigError,
     EcwidAPIError,
@@ -49,22 +57,12 @@ from .profile import Person
 if t.TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
-__all__ = ["ApiAnswer", "Customer", "CustomerFilters", "CustomerPage", "EcwidClient"]
+__all__ = ["ApiAnswer", "EcwidClient"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://app.ecwid.com/api/v3"
 MAX_PAGE_SIZE = 100
-_ECWID_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
-
-
-def _parse_ecwid_date(value: object) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.datetime.strptime(value, _ECWID_DATE_FORMAT)
-    except ValueError:
-        return None
 
 
 def _parse_http_date(value: str | None) -> datetime.datetime | None:
@@ -75,82 +73,6 @@ def _parse_http_date(value: str | None) -> datetime.datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
-
-
-def _readonly(value: object) -> Mapping[str, t.Any] | None:
-    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else None
-
-
-@dataclasses.dataclass(frozen=True)
-class Customer:
-    """One customer of the store, read leniently from Ecwid's JSON.
-
-    Only ``id`` is guaranteed: a customer made by a guest checkout may have no
-    name, no addresses, no group. Missing or empty text comes back as ``None``.
-    ``registered`` and ``updated`` are timezone-aware (``None`` when absent or
-    unreadable). ``billing_person`` and ``shipping_addresses`` are read-only
-    mappings in Ecwid's camelCase shape, kept as Ecwid sent them (they may carry
-    keys :class:`~flask_ecwid_sso.profile.Person` does not know, or lack a
-    name); ``raw`` is the whole record, for every field not lifted out here.
-    """
-
-    id: int
-    email: str | None = None
-    name: str | None = None
-    billing_person: Mapping[str, t.Any] | None = dataclasses.field(default=None, hash=False)
-    shipping_addresses: tuple[Mapping[str, t.Any], ...] = dataclasses.field(default=(), hash=False)
-    customer_group_id: int | None = None
-    customer_group_name: str | None = None
-    registered: datetime.datetime | None = None
-    updated: datetime.datetime | None = None
-    raw: Mapping[str, t.Any] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False, repr=False
-    )
-
-    @classmethod
-    def from_ecwid(cls, data: Mapping[str, t.Any]) -> Customer:
-        """Read a customer record; raise ``ValueError`` only when it has no integer ``id``."""
-        customer_id = data.get("id")
-        if not isinstance(customer_id, int) or isinstance(customer_id, bool):
-            raise ValueError(f"a customer record needs an integer id, got {customer_id!r}")
-        billing_person = _readonly(data.get("billingPerson"))
-        addresses = data.get("shippingAddresses")
-        readonly_addresses = map(_readonly, addresses if isinstance(addresses, list) else ())
-        name = data.get("name") or (billing_person or {}).get("name")
-        group_id = data.get("customerGroupId")
-        return cls(
-            id=customer_id,
-            email=_text(data.get("email")),
-            name=_text(name),
-            billing_person=billing_person,
-            shipping_addresses=tuple(item for item in readonly_addresses if item is not None),
-            customer_group_id=group_id if isinstance(group_id, int) else None,
-            customer_group_name=_text(data.get("customerGroupName")),
-            registered=_parse_ecwid_date(data.get("registered")),
-            updated=_parse_ecwid_date(data.get("updated")),
-            raw=types.MappingProxyType(dict(data)),
-        )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-@dataclasses.dataclass(frozen=True)
-class CustomerPage:
-    """One page of a customer search: Ecwid's ``total``, ``count``, ``offset``, ``limit``.
-
-    ``total`` counts every match of the search, ``items`` holds this page's
-    ``count`` customers. ``all_customer_count`` is the store's customer count
-    when Ecwid sent it.
-    """
-
-    total: int
-    count: int
-    offset: int
-    limit: int
-    items: tuple[Customer, ...]
-    all_customer_count: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,68 +93,6 @@ class ApiAnswer:
     received: datetime.datetime
     server_date: datetime.datetime | None = None
     error_code: str | None = None
-
-
-class CustomerFilters(t.TypedDict, total=False):
-    """The search filters of :meth:`EcwidClient.search_customers`, in snake_case.
-
-    ``email``, ``keyword`` and ``name`` are search terms, not exact matches.
-    Dates may be a ``datetime`` (sent as a UNIX timestamp), an ``int``
-    timestamp, or a string Ecwid understands. ``sort_by`` is one of Ecwid's
-    values, e.g. ``"NAME_ASC"`` or ``"REGISTERED_DATE_DESC"``.
-    """
-
-    email: str
-    keyword: str
-    name: str
-    customer_group_ids: Iterable[int]
-    created_from: datetime.datetime | int | str
-    created_to: datetime.datetime | int | str
-    updated_from: datetime.datetime | int | str
-    updated_to: datetime.datetime | int | str
-    sort_by: str
-
-
-_FILTER_PARAMS = {
-    "email": "email",
-    "keyword": "keyword",
-    "name": "name",
-    "customer_group_ids": "customerGroupIds",
-    "created_from": "createdFrom",
-    "created_to": "createdTo",
-    "updated_from": "updatedFrom",
-    "updated_to": "updatedTo",
-    "sort_by": "sortBy",
-}
-
-
-def _query_value(value: object) -> str | int:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise ValueError("filter dates must be timezone-aware")
-        return int(value.timestamp())
-    if isinstance(value, (str, int)):
-        return value
-    if isinstance(value, Iterable):
-        return ",".join(str(int(item)) for item in value)
-    raise TypeError(f"unsupported filter value {value!r}")
-
-
-def _customer_params(filters: Mapping[str, object]) -> dict[str, str | int]:
-    unknown = sorted(set(filters) - set(_FILTER_PARAMS))
-    if unknown:
-        raise TypeError(
-            f"unknown customer filter {unknown[0]!r}; known: " + ", ".join(_FILTER_PARAMS)
-        )
-    return {
-        _FILTER_PARAMS[key]: _query_value(value)
-        for key, value in filters.items()
-        if value is not None
-    }
-
-
-def _person_json(person: Person | Mapping[str, t.Any]) -> dict[str, t.Any]:
-    return person.to_ecwid() if isinstance(person, Person) else dict(person)
 
 
 class _EcwidRetry(Retry):
@@ -383,8 +243,6 @@ class EcwidClient:
         if self._owns_session:
             self._session.close()
 
-    # Customers
-
     def get_customer(self, customer_id: int) -> Customer:
         """Return the customer with this id; raise :class:`EcwidNotFound` when there is none."""
         data = self._request("GET", f"customers/{int(customer_id)}")
@@ -419,7 +277,7 @@ class EcwidClient:
         if offset < 0:
             raise ValueError(f"offset must be 0 or more, not {offset!r}")
         params: dict[str, str | int] = {
-            **_customer_params(filters),
+            **customer_params(filters),
             "offset": offset,
             "limit": limit,
         }
@@ -534,13 +392,9 @@ class EcwidClient:
         """Delete a customer; raise :class:`EcwidNotFound` when there is none."""
         self._request("DELETE", f"customers/{int(customer_id)}")
 
-    # Store
-
     def store_profile(self) -> dict[str, t.Any]:
         """Return the store profile as Ecwid sent it (``generalInfo``, ``account``, ...)."""
         return self._request("GET", "profile")
-
-    # Diagnostics
 
     @property
     def recent_answers(self) -> tuple[ApiAnswer, ...]:
@@ -568,8 +422,6 @@ class EcwidClient:
         with self._answers_lock:
             self._answers.append(answer)
 
-    # Plumbing
-
     def _url(self, path: str) -> str:
         return f"{self.base_url}/{self.store_id}/{path}"
 
@@ -588,13 +440,13 @@ class EcwidClient:
         body: dict[str, t.Any] = dict(extra or {})
         if email is not None:
             body["email"] = email
-        person = _person_json(billing_person) if billing_person is not None else None
+        person = person_json(billing_person) if billing_person is not None else None
         if name is not None:
             person = {"name": name, **(person or {})}
         if person is not None:
             body["billingPerson"] = person
         if shipping_addresses is not None:
-            body["shippingAddresses"] = [_person_json(address) for address in shipping_addresses]
+            body["shippingAddresses"] = [person_json(address) for address in shipping_addresses]
         if customer_group_id is not None:
             body["customerGroupId"] = customer_group_id
         if accept_marketing is not None:
@@ -687,8 +539,8 @@ class EcwidClient:
             body = None
         code = message = None
         if isinstance(body, dict):
-            code = _text(body.get("errorCode"))
-            message = _text(body.get("errorMessage"))
+            code = text_or_none(body.get("errorCode"))
+            message = text_or_none(body.get("errorMessage"))
         error_class, hint = _STATUS_ERRORS.get(
             status,
             (EcwidServerError, "Ecwid failed, and kept failing through every retry; try later")

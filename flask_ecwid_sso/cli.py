@@ -25,16 +25,12 @@ from .settings import Settings
 ecwid_command = AppGroup("ecwid", help="Ecwid SSO: sign, inspect and diagnose.")
 
 
-def _secrets(settings: Settings) -> tuple[str | None, ...]:
-    return (settings.client_secret, settings.sso_secret, settings.api_token)
-
-
 def _echo(settings: Settings, text: str, *, err: bool = False) -> None:
-    click.echo(redact(text, _secrets(settings)), err=err)
+    click.echo(redact(text, settings.secrets), err=err)
 
 
 def _fail(settings: Settings, message: str) -> click.ClickException:
-    return click.ClickException(redact(message, _secrets(settings)))
+    return click.ClickException(redact(message, settings.secrets))
 
 
 def _line(check: Check) -> str:
@@ -125,7 +121,7 @@ def inspect(parts: tuple[str, ...], as_json: bool, now: float | None) -> None:
     """
     settings = EcwidSSO.state().settings
     payload = _read_payload(parts)
-    report = inspect_with_settings(payload, settings, now=now).redacted(_secrets(settings))
+    report = inspect_with_settings(payload, settings, now=now).redacted(settings.secrets)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -181,7 +177,7 @@ def doctor(email: str | None, now: float | None) -> None:
     settings = state.settings
     client = state.client if settings.api_token else None
     clock = time.time if now is None else (lambda fixed=now: fixed)
-    report = diagnose(settings, client, now=clock, email=email).redacted(_secrets(settings))
+    report = diagnose(settings, client, now=clock, email=email).redacted(settings.secrets)
     for check in report.checks:
         click.echo(_line(check))
     click.echo(_counts(report.checks) + ".")

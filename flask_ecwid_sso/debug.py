@@ -23,7 +23,7 @@ def debug_page() -> BaseResponse:
         abort(404)
     state = EcwidSSO.state()
     settings = state.settings
-    secrets = (settings.client_secret, settings.sso_secret, settings.api_token)
+    secrets = settings.secrets
     payload, payload_error, inspection = "", None, None
     if state.signer is not None:
         try:

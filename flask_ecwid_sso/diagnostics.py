@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import hmac
 import re
 import typing as t
@@ -18,14 +17,15 @@ from collections.abc import Iterable, Mapping
 
 from .exceptions import TokenError
 from .settings import Settings
-from .signing import (  # the private helpers tell the format and JSON stages apart
+from .signing import (
     ECWID_MAX_AGE,
     AppField,
     DecodedPayload,
     SSOSigner,
-    _decode_message,
-    _split,
+    decode_message,
     decode_payload,
+    payload_signature,
+    split_payload,
 )
 
 if t.TYPE_CHECKING:
@@ -164,12 +164,12 @@ def inspect_payload(
         )
         return Inspection(tuple(checks))
     try:
-        message, signature, timestamp = _split(payload, SSOSigner.max_payload_length)
+        message, signature, timestamp = split_payload(payload, SSOSigner.max_payload_length)
     except TokenError as exc:
         return Inspection((Check("format", "problem", str(exc), "malformed"),))
     checks.append(Check("format", "ok", "three parts: MESSAGE SIGNATURE TIMESTAMP"))
     try:
-        _decode_message(message)
+        decode_message(message)
     except TokenError as exc:
         checks.append(Check("json", "problem", str(exc), "malformed"))
         return Inspection(tuple(checks))
@@ -181,7 +181,7 @@ def inspect_payload(
     checks.append(_check_digest(signature, decoded))
     checks.append(
         _check_signature(
-            f"{message} {timestamp}", signature, decoded, secret, key_name, other_keys or {}
+            (message, timestamp), signature, decoded, secret, key_name, other_keys or {}
         )
     )
     checks.append(_check_age(decoded))
@@ -300,13 +300,8 @@ def _check_digest(signature: str, decoded: DecodedPayload) -> Check:
     return Check("digest", "ok", "64 hex characters: SHA-256")
 
 
-def _hmac_hex(key: str, text: str, digest: str) -> str:
-    algorithm = hashlib.sha256 if digest == "sha256" else hashlib.sha1
-    return hmac.new(key.encode("utf-8"), text.encode("ascii"), algorithm).hexdigest()
-
-
 def _check_signature(
-    text: str,
+    signed: tuple[str, str],
     signature: str,
     decoded: DecodedPayload,
     secret: str | None,
@@ -330,7 +325,7 @@ def _check_signature(
         (
             (name, key)
             for name, key in candidates
-            if hmac.compare_digest(_hmac_hex(key, text, digest), wanted)
+            if hmac.compare_digest(payload_signature(key.encode(), *signed, digest), wanted)
         ),
         None,
     )

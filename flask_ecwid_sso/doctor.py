@@ -36,7 +36,7 @@ def _public(value: str | None, settings: Settings) -> str:
     """``value`` for display, unless it is one of the secrets (a client id pasted wrong)."""
     if value is None:
         return "missing"
-    if value in (settings.client_secret, settings.sso_secret, settings.api_token):
+    if value in settings.secrets:
         return "(a secret: not shown)"
     return value
 

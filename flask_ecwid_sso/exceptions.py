@@ -63,8 +63,9 @@ class PayloadError(EcwidSSOError):
 class EcwidAPIError(EcwidSSOError):
     """Ecwid's REST API answered with an error, or did not answer.
 
-    ``status`` is the HTTP status (``None`` when no answer came), ``code`` and
-    ``message`` are Ecwid's ``errorCode`` and ``errorMessage`` when it sent them,
+    ``status`` is the HTTP status (``None`` when no answer came), ``code`` is
+    Ecwid's ``errorCode`` when it sent one, ``message`` its ``errorMessage`` or,
+    where that would not help (a 409, no answer), our own explanation;
     ``method`` and ``url`` say which request failed. The URL never carries the
     token: it travels only in the ``Authorization`` header.
     """

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import logging
 import threading
 import typing as t
@@ -14,29 +12,35 @@ from flask import Flask, Response, current_app, g, request, url_for
 from markupsafe import Markup
 
 from . import signals
-from .api import Customer, EcwidClient
+from .api import EcwidClient
 from .app_payload import AppPayload, decode_app_payload
 from .cache import TTLCache
-from .exceptions import ConfigError, ProfileError
+from .customers import Customer
+from .exceptions import ConfigError, PayloadError, ProfileError
 from .profile import Person, Profile
 from .settings import Settings
 from .signing import SSOSigner
+from .tokens import SignOutTokens, user_marker
 from .webhooks import WebhookEvent
 from .widgets import (
-    WIDGET_KINDS,
     EcwidWidgetExtension,
     StoreView,
     WidgetKind,
     check_base_url,
-    check_lang,
+    embed,
     script_json,
-    store_arguments,
+    script_src,
 )
 
 try:
     import flask_login
 except ImportError:  # pragma: no cover - Flask-Login is optional
     flask_login = None
+
+try:
+    import flask_wtf
+except ImportError:  # pragma: no cover - Flask-WTF is optional
+    flask_wtf = None
 
 logger = logging.getLogger("flask_ecwid_sso")
 
@@ -99,6 +103,10 @@ def _default_logout() -> object:
     return flask_login.logout_user()
 
 
+def _email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
 def _propagates(app: Flask) -> bool:
     propagate = app.config.get("PROPAGATE_EXCEPTIONS")
     return bool(app.testing or app.debug) if propagate is None else bool(propagate)
@@ -113,7 +121,7 @@ class _AppState:
     signer: SSOSigner | None
     customers: TTLCache[str, Customer | None]
     seen_webhooks: TTLCache[str, bool]
-    sign_out_tokens: TTLCache[tuple[str, str], str]
+    sign_out: SignOutTokens
     _client: EcwidClient | None = None
     _client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
@@ -167,14 +175,19 @@ class EcwidSSO:
                 "EcwidSSO is already registered on this app: call init_app once per app"
             )
         settings = Settings.from_config(app.config)
+        if settings.sso_enabled and not app.secret_key:
+            raise ConfigError(
+                "SECRET_KEY is required while ECWID_SSO_ENABLED is on: it keys sign-out"
+                " links and the login-state marker (and sessions, for any login)",
+                key="SECRET_KEY",
+            )
         app.extensions[EXTENSION_KEY] = _AppState(
             extension=self,
             settings=settings,
             signer=settings.make_signer(),
             customers=TTLCache(ttl=settings.customer_cache_ttl),
             seen_webhooks=TTLCache(ttl=3600, max_size=10_000),
-            # A token lives two hours; reusing one for ten minutes spares a signature per page.
-            sign_out_tokens=TTLCache(ttl=600, max_size=10_000),
+            sign_out=SignOutTokens(),
         )
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
@@ -184,14 +197,14 @@ class EcwidSSO:
         from .views import blueprint, exempt_from_csrf
 
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix or None)
-        exempt_from_csrf(app)
-        app.before_request(lambda: exempt_from_csrf(current_app))
+        if flask_wtf is not None:
+            exempt_from_csrf(app)
+            # CSRFProtect may be set up after us; its check runs after this hook then.
+            app.before_request(lambda: exempt_from_csrf(current_app))
 
         from .cli import ecwid_command
 
         app.cli.add_command(ecwid_command)
-
-    # -- callbacks --------------------------------------------------------
 
     def current_user_loader(self, callback: F) -> F:
         """Register the function that returns the logged-in user, or ``None``."""
@@ -227,8 +240,6 @@ class EcwidSSO:
 
         return register
 
-    # -- per-app state ----------------------------------------------------
-
     @staticmethod
     def state(app: Flask | None = None) -> _AppState:
         """The extension's state for ``app`` (default: the current app)."""
@@ -257,8 +268,6 @@ class EcwidSSO:
     def client(self) -> EcwidClient:
         """The current app's :class:`EcwidClient`; :class:`ConfigError` without a token."""
         return self.state().client
-
-    # -- the current shopper ----------------------------------------------
 
     def current_user(self) -> UserT | None:
         """The logged-in user as the current user loader reports it, asked once per request."""
@@ -320,12 +329,29 @@ class EcwidSSO:
         """An opaque marker of who is logged in, for cross-tab sync; never the payload."""
         if not self.payload():
             return "anonymous"
-        user = self.current_user()
-        key = (current_app.secret_key or self.signer.app_id).encode()  # type: ignore[union-attr]
-        digest = hmac.new(key, self.user_id_for(user).encode(), hashlib.sha256)
-        return digest.hexdigest()[:16]
+        return user_marker(self.user_id_for(self.current_user()))
 
-    # -- templates --------------------------------------------------------
+    def sign_out_token(self) -> str | None:
+        """A sign-out token for the current user and session, or ``None`` for nobody."""
+        user = self.current_user()
+        if user is None:
+            return None
+        return self.state().sign_out.issue(self.user_id_for(user))
+
+    def browser_config(self) -> dict[str, t.Any]:
+        """What the browser helper needs: the blueprint's URLs and the login-state marker."""
+        token = self.sign_out_token()
+        return {
+            "profileUrl": url_for("ecwid_sso.profile"),
+            "signInUrl": url_for("ecwid_sso.sign_in", _external=True),
+            "signOutUrl": (
+                None
+                if token is None
+                else url_for("ecwid_sso.sign_out", token=token, _external=True)
+            ),
+            "state": self.login_state(),
+            "redirectSignInPage": self.settings.redirect_sign_in_page,
+        }
 
     def _render(self, template: str, **context: t.Any) -> Markup:
         # The snippets need only what they are given, so they skip Flask's context
@@ -347,12 +373,10 @@ class EcwidSSO:
         if self.state().signer is None or g.get("_ecwid_sso_script"):
             return Markup("")
         g._ecwid_sso_script = True
-        from .views import browser_config
-
         return self._render(
             "ecwid_sso/sso_script.html",
             payload=self.payload(),
-            config=browser_config(),
+            config=self.browser_config(),
             helper_url=url_for("ecwid_sso.static", filename="ecwid_sso/ecwid-sso.js"),
         )
 
@@ -376,40 +400,25 @@ class EcwidSSO:
         Ecwid's clean URLs) belong to that first call. The store options are
         Ecwid's ``xProductBrowser`` settings, validated.
         """
-        if kind not in WIDGET_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(WIDGET_KINDS)}, not {kind!r}")
-        store_options = {
-            "default_category_id": default_category_id,
-            "default_product_id": default_product_id,
-            "categories_per_row": categories_per_row,
-            "views": views,
-            "category_view": category_view,
-            "search_view": search_view,
-        }
-        if kind != "store" and any(value is not None for value in store_options.values()):
-            raise TypeError(f"the {kind} widget takes no store options")
-        settings = self.settings
-        container_id = {
-            "store": f"my-store-{settings.store_id}",
-            "categories": f"my-categories-{settings.store_id}",
-            "search": f"my-search-{settings.store_id}",
-            "cart": None,
-        }[kind]
-        arguments = (
-            store_arguments(t.cast(str, container_id), **store_options)  # type: ignore[arg-type]
-            if kind == "store"
-            else [f"id={container_id}"]
-            if container_id
-            else []
+        code = embed(
+            kind,
+            self.settings.store_id,
+            default_category_id=default_category_id,
+            default_product_id=default_product_id,
+            categories_per_row=categories_per_row,
+            views=views,
+            category_view=category_view,
+            search_view=search_view,
         )
         return Markup("").join(
             (
                 self.sso_script(),
                 self._loader(lang=lang, base_url=base_url),
                 self._render(
-                    f"ecwid_sso/widget_{kind}.html",
-                    container_id=container_id,
-                    arguments=arguments,
+                    code.template,
+                    container_id=code.container_id,
+                    function=code.function,
+                    arguments=code.arguments,
                 ),
             )
         )
@@ -424,12 +433,9 @@ class EcwidSSO:
             return Markup("")
         g._ecwid_sso_loader = True
         settings = self.settings
-        src = f"{settings.script_url}?{settings.store_id}&data_platform=code"
-        if lang is not None:
-            src += f"&lang={check_lang(lang)}"
         return self._render(
             "ecwid_sso/loader.html",
-            src=src,
+            src=script_src(settings.script_url, settings.store_id, lang=lang),
             base_url=None if base_url is None else check_base_url(base_url),
         )
 
@@ -442,8 +448,6 @@ class EcwidSSO:
             response.headers.pop("Expires", None)
         return response
 
-    # -- customers --------------------------------------------------------
-
     def find_customer(self, email: str) -> Customer | None:
         """The Ecwid customer with exactly this email, or ``None``; cached per app.
 
@@ -452,7 +456,7 @@ class EcwidSSO:
         """
         state = self.state()
         client = state.client
-        key = email.strip().lower()
+        key = _email_key(email)
         found, customer = state.customers.get(key)
         if found:
             return customer
@@ -468,9 +472,8 @@ class EcwidSSO:
 
     def _forget_customer(self, event: WebhookEvent) -> None:
         cache = self.state().customers
-        email = event.data.get("customerEmail")
-        if isinstance(email, str):
-            cache.delete(email.strip().lower())
+        if event.customer_email is not None:
+            cache.delete(_email_key(event.customer_email))
         cache.delete_where(
             lambda customer: customer is not None and str(customer.id) == str(event.entity_id)
         )
@@ -510,4 +513,9 @@ class EcwidSSO:
                 key="ECWID_CLIENT_SECRET",
             )
         decoded = decode_app_payload(request.args.get("payload", ""), secret)
+        if decoded.store_id != self.settings.store_id:
+            raise PayloadError(
+                f"the payload is for store {decoded.store_id}, not ECWID_STORE_ID"
+                f" {self.settings.store_id}: the app is installed on another store too"
+            )
         return dataclasses.replace(decoded, app_state=request.args.get("app_state"))

@@ -43,6 +43,14 @@ _PROFILE_KEYS = {
 }
 
 
+def _refuse_unknown(data: Mapping[str, t.Any], known: Mapping[str, str], kind: str) -> None:
+    for key in data:
+        if key not in known:
+            raise ProfileError(
+                f"unknown {kind} field {key!r}; Ecwid knows " + ", ".join(known), field=str(key)
+            )
+
+
 def _label(attr: str, ecwid: str) -> str:
     return attr if attr == ecwid else f"{attr} ({ecwid})"
 
@@ -118,12 +126,7 @@ class Person:
             raise ProfileError(
                 f"a person must be a mapping, not {type(data).__name__}", field="person"
             )
-        unknown = [key for key in data if key not in _PERSON_KEYS]
-        if unknown:
-            raise ProfileError(
-                f"unknown person field {unknown[0]!r}; Ecwid knows " + ", ".join(_PERSON_KEYS),
-                field=str(unknown[0]),
-            )
+        _refuse_unknown(data, _PERSON_KEYS, "person")
         fields = {_PERSON_KEYS[key]: value for key, value in data.items()}
         if "name" not in fields:
             raise ProfileError("name is required", field="name")
@@ -221,12 +224,7 @@ class Profile:
             raise ProfileError(
                 f"a profile must be a mapping, not {type(data).__name__}", field="profile"
             )
-        unknown = [key for key in data if key not in _PROFILE_KEYS]
-        if unknown:
-            raise ProfileError(
-                f"unknown profile field {unknown[0]!r}; Ecwid knows " + ", ".join(_PROFILE_KEYS),
-                field=str(unknown[0]),
-            )
+        _refuse_unknown(data, _PROFILE_KEYS, "profile")
         if "email" not in data:
             raise ProfileError("email is required", field="email")
         addresses = data.get("shippingAddresses", ())

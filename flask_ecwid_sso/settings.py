@@ -70,13 +70,14 @@ def _number(config: Mapping[str, t.Any], key: str, *, minimum: float) -> float:
 
 def _url(config: Mapping[str, t.Any], key: str, *, allow_path: bool = False) -> str:
     value = _text(config, key)
+    # No query or fragment: the store id and options are appended as the query.
     if value is not None and (
-        re.match(r"https?://[^/\s]+", value)
-        or (allow_path and re.fullmatch(r"/[^/\s][^\s]*", value))
+        re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value)
+        or (allow_path and re.fullmatch(r"/[^/\s?#][^\s?#]*", value))
     ):
         return value.rstrip("/")
     kind = "an http(s) URL or a path on this site" if allow_path else "an http(s) URL"
-    raise ConfigError(f"{key} must be {kind}, not {value!r}", key=key)
+    raise ConfigError(f"{key} must be {kind}, without a query, not {value!r}", key=key)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +108,12 @@ class Settings:
     api_max_retries: int
     customer_cache_ttl: float
     redirect_sign_in_page: bool
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value set (client secret, legacy SSO key, API token), for redaction."""
+        values = (self.client_secret, self.sso_secret, self.api_token)
+        return tuple(value for value in values if value)
 
     def make_signer(self) -> SSOSigner | None:
         """The signer SSO uses, or ``None`` while SSO is off."""

@@ -70,7 +70,8 @@ class DecodedPayload:
     profile: object
 
 
-def _split(payload: object, max_length: int) -> tuple[str, str, str]:
+def split_payload(payload: object, max_length: int) -> tuple[str, str, str]:
+    """``(message, signature, timestamp)`` of a well-formed payload, else ``TokenError``."""
     if isinstance(payload, (bytes, bytearray)):
         try:
             payload = bytes(payload).decode("ascii")
@@ -103,7 +104,8 @@ def _split(payload: object, max_length: int) -> tuple[str, str, str]:
     return message, signature, timestamp
 
 
-def _decode_message(message: str) -> dict[str, t.Any]:
+def decode_message(message: str) -> dict[str, t.Any]:
+    """The JSON object a payload's base64 message holds, else ``TokenError``."""
     try:
         data = json.loads(base64.b64decode(message, validate=True).decode("utf-8"))
     except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):
@@ -123,6 +125,11 @@ def _app_field(data: Mapping[str, t.Any]) -> AppField | None:
     return None
 
 
+def payload_signature(key: bytes, message: str, timestamp: str, digest: str) -> str:
+    """The lowercase hex HMAC Ecwid expects over ``"MESSAGE TIMESTAMP"``."""
+    return hmac.digest(key, f"{message} {timestamp}".encode("ascii"), digest).hex()
+
+
 def decode_payload(payload: str | bytes, *, now: float | None = None) -> DecodedPayload:
     """Read a payload without the secret, for debugging.
 
@@ -130,8 +137,8 @@ def decode_payload(payload: str | bytes, *, now: float | None = None) -> Decoded
     cannot be read at all. A payload that decodes is not a valid one: only
     :meth:`SSOSigner.verify` (or Ecwid) can say that.
     """
-    message, signature, timestamp = _split(payload, SSOSigner.max_payload_length)
-    data = _decode_message(message)
+    message, signature, timestamp = split_payload(payload, SSOSigner.max_payload_length)
+    data = decode_message(message)
     app_field = _app_field(data)
     issued = int(timestamp)
     checked_at = int(time.time() if now is None else now)
@@ -254,8 +261,7 @@ class SSOSigner:
         return f"<SSOSigner {self.app_field}={self.app_id!r} digest={self.digest!r}>"
 
     def _signature(self, message: str, timestamp: str) -> str:
-        text = f"{message} {timestamp}".encode("ascii")
-        return hmac.digest(self._secret, text, self.digest).hex()
+        return payload_signature(self._secret, message, timestamp, self.digest)
 
     def sign(
         self,
@@ -303,7 +309,7 @@ class SSOSigner:
         (older than ``max_age`` seconds) or ``"future"``. It does not track
         replays: Ecwid refuses a payload it has seen, whatever this says.
         """
-        message, signature, timestamp = _split(payload, self.max_payload_length)
+        message, signature, timestamp = split_payload(payload, self.max_payload_length)
         expected = self._signature(message, timestamp)
         if not (_HEX_SIGNATURE.fullmatch(signature) and hmac.compare_digest(expected, signature)):
             raise TokenError(
@@ -311,7 +317,7 @@ class SSOSigner:
                 f" or digest (this signer uses {self.digest}), or was altered after signing",
                 reason="bad_signature",
             )
-        data = _decode_message(message)
+        data = decode_message(message)
         app_field = _app_field(data)
         if app_field is None:
             raise TokenError(

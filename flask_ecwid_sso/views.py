@@ -6,11 +6,8 @@ extension.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 import time
-import typing as t
 
 from flask import (
     Blueprint,
@@ -25,12 +22,14 @@ from flask import (
     session,
     url_for,
 )
-from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
+from .debug import debug_page
 from .exceptions import ConfigError, WebhookError
 from .extension import EcwidSSO
 from .redirects import safe_redirect_target
+from .signals import user_signed_out
+from .tokens import SignOutTokens
 from .webhooks import WebhookEvent, verify_webhook
 
 logger = logging.getLogger("flask_ecwid_sso")
@@ -43,14 +42,11 @@ blueprint = Blueprint(
     static_url_path="/static",
 )
 
-#: How long a sign-out link stays valid, in seconds.
-SIGN_OUT_MAX_AGE = 2 * 3600
 #: A second sign-in request within this many seconds means Ecwid refused the payload.
 SIGN_IN_LOOP_WINDOW = 10
 #: Webhook bodies are small JSON objects; anything larger is refused unread.
 WEBHOOK_MAX_BYTES = 64 * 1024
 
-_NONCE_KEY = "_ecwid_sso_nonce"
 _BOUNCE_KEY = "_ecwid_sso_sign_in_bounce"
 
 
@@ -63,67 +59,6 @@ def exempt_from_csrf(app: Flask) -> None:
     csrf = app.extensions.get("csrf")
     if csrf is not None and callable(getattr(csrf, "exempt", None)):
         csrf.exempt(blueprint)
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    if not current_app.secret_key:
-        raise ConfigError(
-            "the app has no SECRET_KEY: sign-out links are signed with it", key="SECRET_KEY"
-        )
-    return URLSafeTimedSerializer(current_app.secret_key, salt="flask-ecwid-sso.sign-out")
-
-
-def _user_fingerprint(user_id: str) -> str:
-    return hashlib.sha256(user_id.encode()).hexdigest()[:16]
-
-
-def sign_out_token() -> str | None:
-    """A fresh sign-out token for the current user and session, or ``None`` for nobody."""
-    sso = EcwidSSO.state().extension
-    user = sso.current_user()
-    if user is None:
-        return None
-    nonce = session.get(_NONCE_KEY)
-    if not isinstance(nonce, str):
-        nonce = session[_NONCE_KEY] = secrets.token_urlsafe(12)
-    fingerprint = _user_fingerprint(sso.user_id_for(user))
-    tokens = EcwidSSO.state().sign_out_tokens
-    found, token = tokens.get((nonce, fingerprint))
-    if not found or token is None:
-        token = _serializer().dumps([fingerprint, nonce])
-        tokens.set((nonce, fingerprint), token)
-    return token
-
-
-def _token_is_valid(token: object) -> bool:
-    sso = EcwidSSO.state().extension
-    user = sso.current_user()
-    if user is None or not isinstance(token, str) or not token:
-        return False
-    try:
-        fingerprint, nonce = _serializer().loads(token, max_age=SIGN_OUT_MAX_AGE)
-    except (BadData, TypeError, ValueError):
-        return False
-    return (
-        isinstance(nonce, str)
-        and nonce == session.get(_NONCE_KEY)
-        and fingerprint == _user_fingerprint(sso.user_id_for(user))
-    )
-
-
-def browser_config() -> dict[str, t.Any]:
-    """What the browser helper needs: the blueprint's URLs and the login state marker."""
-    sso = EcwidSSO.state().extension
-    token = sign_out_token()
-    return {
-        "profileUrl": url_for("ecwid_sso.profile"),
-        "signInUrl": url_for("ecwid_sso.sign_in", _external=True),
-        "signOutUrl": (
-            None if token is None else url_for("ecwid_sso.sign_out", token=token, _external=True)
-        ),
-        "state": sso.login_state(),
-        "redirectSignInPage": sso.settings.redirect_sign_in_page,
-    }
 
 
 def _return_target(*candidates: str | None) -> str:
@@ -158,7 +93,7 @@ def _personal(response: BaseResponse) -> BaseResponse:
 def profile() -> BaseResponse:
     """The current payload and URLs, for ``Ecwid.setSsoProfile`` after an AJAX login or logout."""
     sso = EcwidSSO.state().extension
-    config = browser_config()
+    config = sso.browser_config()
     return _personal(
         jsonify(
             profile=sso.payload(),
@@ -195,9 +130,7 @@ def _log_out(target: str) -> BaseResponse:
     sso = EcwidSSO.state().extension
     user = sso.current_user()
     sso._logout_handler()
-    session.pop(_NONCE_KEY, None)
-    from .signals import user_signed_out
-
+    SignOutTokens.forget()
     user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
     return _personal(redirect(target))
 
@@ -210,9 +143,10 @@ def sign_out() -> BaseResponse | tuple[BaseResponse, int]:
     target = _return_target(source.get("next"), request.referrer)
     if sso.current_user() is None:
         return _personal(redirect(target))
-    if _token_is_valid(source.get("token")):
+    user_id = sso.user_id_for(sso.current_user())
+    if EcwidSSO.state().sign_out.is_valid(source.get("token"), user_id):
         return _log_out(target)
-    page = render_template("ecwid_sso/sign_out.html", token=sign_out_token(), target=target)
+    page = render_template("ecwid_sso/sign_out.html", token=sso.sign_out_token(), target=target)
     status = 400 if request.method == "POST" else 200
     return _personal(Response(page, status=status, mimetype="text/html")), status
 
@@ -224,9 +158,10 @@ def webhooks() -> tuple[Response, int]:
     secret = state.settings.client_secret
     if secret is None:
         return jsonify(error="webhooks need ECWID_CLIENT_SECRET"), 404
-    if (request.content_length or 0) > WEBHOOK_MAX_BYTES:
+    # Read at most one byte past the limit: a chunked body announces no length.
+    body = request.stream.read(WEBHOOK_MAX_BYTES + 1)
+    if len(body) > WEBHOOK_MAX_BYTES:
         return jsonify(error="body too large"), 413
-    body = request.get_data(cache=False)
     signature = request.headers.get("X-Ecwid-Webhook-Signature")
     if not signature or not verify_webhook(body, signature, secret):
         return jsonify(error="invalid or missing signature"), 401
@@ -242,7 +177,5 @@ def webhooks() -> tuple[Response, int]:
     handled = state.extension.dispatch_webhook(event)
     return jsonify(status="ok", handlers=handled), 200
 
-
-from .debug import debug_page  # noqa: E402 (kept beside its registration)
 
 blueprint.add_url_rule("/debug", view_func=debug_page)

@@ -6,6 +6,7 @@ cannot be broken out of inside a ``<script>`` element.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import typing as t
@@ -13,6 +14,7 @@ import typing as t
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 WidgetKind = t.Literal["store", "categories", "search", "cart"]
@@ -23,29 +25,59 @@ _VIEWS = re.compile(r"(grid\(\d{1,3},\d{1,3}\)|list\(\d{1,3}\)|table\(\d{1,3}\))
 _LANG = re.compile(r"[a-z]{2}(_[A-Z]{2})?")
 _BASE_URL = re.compile(r"/[A-Za-z0-9._~/-]*")
 
-_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    ord("'"): "\\u0027",
-}
+_COMPACT = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 
 def script_json(value: object) -> Markup:
     """Serialize ``value`` as JSON that is safe inside a ``<script>`` element or an attribute.
 
-    ``<``, ``>``, ``&`` and ``'`` become ``\\u`` escapes, and so does every
-    non-ASCII character, U+2028 and U+2029 included, whatever the app's own
-    JSON settings are.
+    ``<``, ``>``, ``&`` and ``'`` become ``\\u`` escapes (Jinja's
+    ``htmlsafe_json_dumps``), and so does every non-ASCII character, U+2028 and
+    U+2029 included, whatever the app's own JSON settings are.
     """
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-    return Markup(text.translate(_SCRIPT_ESCAPES))  # noqa: S704 - escaped above
+    return htmlsafe_json_dumps(value, dumps=lambda obj, **_: _COMPACT.encode(obj))
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+def _whole_number(name: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}, not {value!r}")
     return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Embed:
+    """What one widget's embed code needs: its template, container and init call."""
+
+    template: str
+    container_id: str | None
+    function: str | None
+    arguments: tuple[str, ...]
+
+
+_FUNCTIONS = {"store": "xProductBrowser", "categories": "xCategoriesV2", "search": "xSearch"}
+
+
+def embed(kind: str, store_id: int, **store_options: t.Any) -> Embed:
+    """The embed code of a widget as Ecwid documents it, options validated.
+
+    ``store_options`` are :func:`store_arguments`' keywords, for the store only.
+    """
+    if kind not in WIDGET_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(WIDGET_KINDS)}, not {kind!r}")
+    given = {name: value for name, value in store_options.items() if value is not None}
+    if kind != "store" and given:
+        raise TypeError(f"the {kind} widget takes no store options, not {', '.join(given)}")
+    if kind == "cart":
+        return Embed("ecwid_sso/widget_cart.html", None, None, ())
+    container = f"my-{kind}-{store_id}"
+    arguments = store_arguments(container, **given) if kind == "store" else [f"id={container}"]
+    return Embed("ecwid_sso/widget.html", container, _FUNCTIONS[kind], tuple(arguments))
+
+
+def script_src(script_url: str, store_id: int, *, lang: str | None = None) -> str:
+    """Ecwid's ``script.js`` URL: the store id is the bare first query token."""
+    src = f"{script_url}?{store_id}&data_platform=code"
+    return src if lang is None else f"{src}&lang={check_lang(lang)}"
 
 
 def store_arguments(
@@ -62,17 +94,18 @@ def store_arguments(
 
     ``views`` is Ecwid's layout list, e.g. ``"grid(20,3) list(60) table(60)"``.
     """
+    per_row = 3 if categories_per_row is None else categories_per_row
     arguments = [
-        f"categoriesPerRow={_positive_int('categories_per_row', categories_per_row or 3)}",
-        f"views={_views(views or 'grid(20,3) list(60) table(60)')}",
+        f"categoriesPerRow={_whole_number('categories_per_row', per_row, minimum=1)}",
+        f"views={_views('grid(20,3) list(60) table(60)' if views is None else views)}",
         f"categoryView={_view('category_view', category_view or 'grid')}",
         f"searchView={_view('search_view', search_view or 'list')}",
     ]
     if default_category_id is not None:
-        category = _positive_int("default_category_id", default_category_id)
+        category = _whole_number("default_category_id", default_category_id, minimum=0)
         arguments.append(f"defaultCategoryId={category}")
     if default_product_id is not None:
-        product = _positive_int("default_product_id", default_product_id)
+        product = _whole_number("default_product_id", default_product_id, minimum=1)
         arguments.append(f"defaultProductId={product}")
     arguments.append(f"id={container_id}")
     return arguments

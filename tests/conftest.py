@@ -1,18 +1,28 @@
 from __future__ import annotations
 
 import os
-import threading
 import typing as t
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import flask_login
 import pytest
 from flask import Flask, render_template_string
-from helpers import CLIENT_ID, CLIENT_SECRET, PAGE, SECRET_KEY, STORE_ID, USERS
+from flask.testing import FlaskClient
+from helpers import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PAGE,
+    SECRET_KEY,
+    STORE_ID,
+    USERS,
+    ManualClock,
+    running,
+)
 from hypothesis import settings
 
 from flask_ecwid_sso import EcwidSSO
+from flask_ecwid_sso.testing import FakeEcwid
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -76,6 +86,42 @@ def app(make_app: AppFactory) -> Flask:
     return make_app()
 
 
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_api_app(make_app: AppFactory, fake_ecwid: FakeEcwid) -> Iterator[AppFactory]:
+    """Like ``make_app``, with the REST client on the served FakeEcwid.
+
+    Keyword args override the config; ``None`` leaves a key unset. The apps'
+    REST clients are closed after the test.
+    """
+    apps: list[Flask] = []
+
+    def factory(**config: t.Any) -> Flask:
+        config = {
+            "ECWID_API_URL": fake_ecwid.api_url,
+            "ECWID_API_TOKEN": fake_ecwid.api_token,
+            **config,
+        }
+        app = make_app(**{key: value for key, value in config.items() if value is not None})
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        if EcwidSSO.state(app).settings.api_token:
+            EcwidSSO.state(app).client.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock that stands still at ``helpers.NOW`` until the test advances it."""
+    return ManualClock()
+
+
 class Shop(t.NamedTuple):
     """The example site served on loopback, on its own mounted FakeEcwid."""
 
@@ -94,14 +140,8 @@ def shop(tmp_path: Path) -> t.Iterator[Shop]:
     server, app = make_shop_server(
         "127.0.0.1", 0, {"DATABASE": str(tmp_path / "shop.sqlite3"), "ECWID_API_MAX_RETRIES": 0}
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Shop(f"http://127.0.0.1:{server.port}", app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with running(server) as url:
+        yield Shop(url, app)
 
 
 # -- real Chromium, for tests/browser ------------------------------------------

@@ -1,14 +1,22 @@
-"""Constants and checks shared by the tests; nothing here is a fixture."""
+"""Constants, checks and servers shared by the tests; nothing here is a fixture."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import contextlib
 import hmac
 import json
+import threading
 import typing as t
+from collections.abc import Iterator
 
 import flask_login
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from flask_ecwid_sso.settings import Settings
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 STORE_ID = 1003
 CLIENT_ID = "my-cool-app"
@@ -30,12 +38,19 @@ USERS = {
 }
 
 
-def check_payload(payload: str, *, secret: str = CLIENT_SECRET) -> dict[str, t.Any]:
-    """Verify a payload with an HMAC written here from ECWID.md, sharing no code with ours."""
+def check_payload(
+    payload: str, *, secret: str = CLIENT_SECRET, digest: str = "sha256"
+) -> dict[str, t.Any]:
+    """Verify a payload with an HMAC written here from ECWID.md, sharing no code with ours.
+
+    The message must be ASCII, as PHP's ``json_encode`` writes it.
+    """
     message, signature, timestamp = payload.split(" ")
-    expected = hmac.new(secret.encode(), f"{message} {timestamp}".encode(), hashlib.sha256)
+    expected = hmac.new(secret.encode(), f"{message} {timestamp}".encode(), digest)
     assert hmac.compare_digest(signature, expected.hexdigest())
-    document: dict[str, t.Any] = json.loads(base64.b64decode(message, validate=True))
+    text = base64.b64decode(message, validate=True)
+    assert text.isascii()
+    document: dict[str, t.Any] = json.loads(text)
     return document
 
 
@@ -64,28 +79,48 @@ GOOD: dict[str, t.Any] = {
 def make_payload(
     document: object,
     *,
-    key: str = CLIENT_SECRET,
+    secret: str = CLIENT_SECRET,
     digest: str = "sha256",
     timestamp: int = TS,
 ) -> str:
-    """Sign ``document`` as ECWID.md says (with any key and digest), sharing no code with ours."""
+    """Sign ``document`` as ECWID.md says, sharing no code with the product or the fake."""
     message = base64.b64encode(json.dumps(document).encode()).decode()
-    algorithm = hashlib.sha256 if digest == "sha256" else hashlib.sha1
-    signature = hmac.new(key.encode(), f"{message} {timestamp}".encode(), algorithm).hexdigest()
+    signature = hmac.new(secret.encode(), f"{message} {timestamp}".encode(), digest).hexdigest()
     return f"{message} {signature} {timestamp}"
+
+
+#: A REST token of the right shape, for settings; not the fake's.
+API_TOKEN = "secret_0123456789abcdef"
+
+
+def settings(**config: t.Any) -> Settings:
+    """This app's settings with a REST token; keyword args are config to add or override."""
+    return Settings.from_config(
+        {
+            "ECWID_STORE_ID": STORE_ID,
+            "ECWID_CLIENT_ID": CLIENT_ID,
+            "ECWID_CLIENT_SECRET": CLIENT_SECRET,
+            "ECWID_API_TOKEN": API_TOKEN,
+            **config,
+        }
+    )
 
 
 NOW = 1_750_000_000
 ANN = "ann@example.com"
 
 
-def sign(
-    document: t.Mapping[str, t.Any], secret: str, timestamp: int, digest: str = "sha256"
-) -> str:
-    """A payload built here from ECWID.md, sharing no code with the product or the fake."""
-    message = base64.b64encode(json.dumps(document).encode()).decode()
-    signature = hmac.new(secret.encode(), f"{message} {timestamp}".encode(), digest).hexdigest()
-    return f"{message} {signature} {timestamp}"
+class ManualClock:
+    """A clock for ``FakeEcwid(clock=...)`` that moves only when told."""
+
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def document(
@@ -96,4 +131,24 @@ def document(
 
 
 def payload(fake: t.Any, *, timestamp: int = NOW, **fields: t.Any) -> str:
-    return sign(document(fake, **fields), fake.client_secret, timestamp)
+    return make_payload(document(fake, **fields), secret=fake.client_secret, timestamp=timestamp)
+
+
+@contextlib.contextmanager
+def running(server: BaseWSGIServer) -> Iterator[str]:
+    """Run ``server`` on a background thread for a ``with`` block; yields its root URL."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://{server.host}:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def serving(app: WSGIApplication) -> contextlib.AbstractContextManager[str]:
+    """Serve ``app`` on a free loopback port for a ``with`` block; yields its root URL."""
+    return running(make_server("127.0.0.1", 0, app, threaded=True))

@@ -9,10 +9,11 @@ import typing as t
 from collections.abc import Callable, Iterator
 
 import pytest
-from werkzeug.serving import make_server
+import requests
+from helpers import serving
 from werkzeug.wrappers import Response
 
-from flask_ecwid_sso.api import Customer, CustomerPage, EcwidClient
+from flask_ecwid_sso import Customer, CustomerPage, EcwidClient
 from flask_ecwid_sso.exceptions import (
     ConfigError,
     EcwidAPIError,
@@ -388,19 +389,12 @@ def test_a_200_that_is_not_json_is_an_api_error() -> None:
     def not_json(environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
         return Response("<html>maintenance</html>", mimetype="text/html")(environ, start_response)
 
-    server = make_server("127.0.0.1", 0, not_json)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        with (
-            EcwidClient(1003, "secret_x", base_url=f"http://127.0.0.1:{server.port}") as client,
-            pytest.raises(EcwidAPIError) as caught,
-        ):
-            client.store_profile()
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with (
+        serving(not_json) as url,
+        EcwidClient(1003, "secret_x", base_url=url) as client,
+        pytest.raises(EcwidAPIError) as caught,
+    ):
+        client.store_profile()
 
     assert caught.value.status == 200
     assert "not JSON" in caught.value.message
@@ -504,19 +498,59 @@ def test_429_after_every_retry_carries_retry_after(
     assert log[1].time - log[0].time >= 1.0
 
 
-def test_a_slow_server_is_a_connection_error_within_the_timeouts(
-    fake_ecwid: FakeEcwid, make_client: MakeClient
-) -> None:
-    fake_ecwid.delay = 0.6
-    client = make_client(timeout=0.2, max_retries=1)
+class HeldFake(FakeEcwid):
+    """A FakeEcwid that holds every request until ``release`` is set, or for ``hold`` seconds."""
+
+    hold = 5.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        self.release.wait(self.hold)
+        return super().__call__(environ, start_response)
+
+
+@pytest.fixture
+def held_fake() -> Iterator[HeldFake]:
+    with HeldFake().serve() as fake:
+        try:
+            yield fake
+        finally:
+            fake.release.set()
+
+
+def wait_for_log(fake: FakeEcwid, count: int) -> list[tuple[str, str, int]]:
+    """The fake's requests once ``count`` are logged (or after 5 s, to fail the caller)."""
+    deadline = time.monotonic() + 5
+    while len(fake.request_log) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return api_requests(fake)
+
+
+def test_a_slow_server_is_a_connection_error_within_the_timeouts(held_fake: HeldFake) -> None:
+    client = FastClient(
+        held_fake.store_id,
+        held_fake.api_token,
+        base_url=held_fake.api_url,
+        timeout=0.2,
+        max_retries=1,
+    )
 
     started = time.monotonic()
-    with pytest.raises(EcwidConnectionError) as caught:
+    with client, pytest.raises(EcwidConnectionError) as caught:
         client.store_profile()
 
-    assert time.monotonic() - started < 0.2 * 2 + 0.3
+    # Two 0.2 s attempts; the held server would answer only after 5 s.
+    assert time.monotonic() - started < 3
+    assert held_fake.request_log == []
     assert caught.value.status is None
     assert "timeout" in str(caught.value)
+    held_fake.release.set()
+    assert wait_for_log(held_fake, 2) == [("GET", "/api/v3/1003/profile", 200)] * 2
 
 
 def test_a_slow_post_is_sent_once(fake_ecwid: FakeEcwid, make_client: MakeClient) -> None:
@@ -525,12 +559,19 @@ def test_a_slow_post_is_sent_once(fake_ecwid: FakeEcwid, make_client: MakeClient
 
     with pytest.raises(EcwidConnectionError):
         client.create_customer("ann@example.com")
+    # Any retry was sent before the client gave up, so the server takes it in before this
+    # later request, and answers it no later, every answer waiting the same delay.
+    later = requests.get(
+        f"{fake_ecwid.api_url}/1003/profile",
+        headers={"Authorization": f"Bearer {fake_ecwid.api_token}"},
+        timeout=5,
+    )
 
-    deadline = time.monotonic() + 2
-    while not fake_ecwid.request_log and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
-    assert api_requests(fake_ecwid) == [("POST", "/api/v3/1003/customers", 200)]
+    assert later.status_code == 200
+    assert sorted(wait_for_log(fake_ecwid, 2)) == [
+        ("GET", "/api/v3/1003/profile", 200),
+        ("POST", "/api/v3/1003/customers", 200),
+    ]
 
 
 def test_a_refused_connection_is_a_connection_error() -> None:

@@ -60,3 +60,9 @@ def test_without_a_client_secret_it_says_which_key(make_app: AppFactory) -> None
     with pytest.raises(ConfigError) as caught:
         app_payload(app, f"payload={N1_PAYLOAD}")
     assert caught.value.key == "ECWID_CLIENT_SECRET"
+
+
+def test_a_payload_for_another_store_is_refused(make_app: AppFactory) -> None:
+    app = make_app(ECWID_STORE_ID=2000)
+    with pytest.raises(PayloadError, match="store 1003, not ECWID_STORE_ID 2000"):
+        app_payload(app, f"payload={N1_PAYLOAD}")

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import functools
 import json
 import time
 import typing as t
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from click.testing import Result
@@ -14,33 +15,15 @@ from helpers import C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, check_payload, make_
 from flask_ecwid_sso import EcwidSSO, LegacyDigestWarning
 from flask_ecwid_sso.testing import FakeEcwid
 
-CliApp = Callable[..., Flask]
+
+@pytest.fixture
+def make_cli_app(make_api_app: AppFactory) -> AppFactory:
+    """Apps on the served FakeEcwid that never retry; keyword args override the config."""
+    return functools.partial(make_api_app, ECWID_API_MAX_RETRIES=0)
 
 
 @pytest.fixture
-def make_cli_app(make_app: AppFactory, fake_ecwid: FakeEcwid) -> Iterator[CliApp]:
-    """Apps wired to the served FakeEcwid; keyword args override the config."""
-    apps: list[Flask] = []
-
-    def factory(**config: t.Any) -> Flask:
-        config = {
-            "ECWID_API_URL": fake_ecwid.api_url,
-            "ECWID_API_TOKEN": fake_ecwid.api_token,
-            "ECWID_API_MAX_RETRIES": 0,
-            **config,
-        }
-        app = make_app(**{key: value for key, value in config.items() if value is not None})
-        apps.append(app)
-        return app
-
-    yield factory
-    for app in apps:
-        if EcwidSSO.state(app).settings.api_token:
-            EcwidSSO.state(app).client.close()
-
-
-@pytest.fixture
-def cli_app(make_cli_app: CliApp) -> Flask:
+def cli_app(make_cli_app: AppFactory) -> Flask:
     return make_cli_app()
 
 
@@ -84,7 +67,7 @@ def test_token_without_user_id_signs_the_email_and_says_so(cli_app: Flask) -> No
     assert "--user-id" in result.stderr
 
 
-def test_token_refuses_when_sso_is_off(make_cli_app: CliApp) -> None:
+def test_token_refuses_when_sso_is_off(make_cli_app: AppFactory) -> None:
     result = run(make_cli_app(ECWID_SSO_ENABLED=False), "token", "ann@example.com")
     assert result.exit_code == 1
     assert "SSO is off" in result.stderr
@@ -147,7 +130,7 @@ def test_inspect_usage_errors_exit_2(cli_app: Flask, args: list[str]) -> None:
         ),
         pytest.param(make_payload(GOOD, digest="sha1"), "digest", "SHA-1", id="sha1"),
         pytest.param(
-            make_payload(GOOD, key="secret_fake"), "signature", "ECWID_API_TOKEN", id="api-token"
+            make_payload(GOOD, secret="secret_fake"), "signature", "ECWID_API_TOKEN", id="api-token"
         ),
         pytest.param("garbage", "format", "three parts", id="garbage"),
     ],
@@ -182,7 +165,7 @@ def test_inspect_json(cli_app: Flask, now: int, accepted: bool) -> None:
 
 @pytest.mark.parametrize("as_json", [[], ["--json"]])
 def test_inspect_never_prints_a_secret_found_in_a_payload(
-    make_cli_app: CliApp, as_json: list[str]
+    make_cli_app: AppFactory, as_json: list[str]
 ) -> None:
     # A client id that holds the secret: the payload carries it, the output must not.
     app = make_cli_app(ECWID_CLIENT_ID=CLIENT_SECRET)
@@ -240,7 +223,7 @@ def test_customer_not_found_exits_1(cli_app: Flask, fake_ecwid: FakeEcwid) -> No
     ],
 )
 def test_customer_errors_exit_1_without_the_token(
-    make_cli_app: CliApp, config: dict[str, t.Any], words: str
+    make_cli_app: AppFactory, config: dict[str, t.Any], words: str
 ) -> None:
     result = run(make_cli_app(**config), "customer", "bob@example.com")
     assert result.exit_code == 1
@@ -309,7 +292,7 @@ def lapse_plan(fake: FakeEcwid) -> None:
     ],
 )
 def test_doctor_names_the_problem(
-    make_cli_app: CliApp,
+    make_cli_app: AppFactory,
     fake_ecwid: FakeEcwid,
     config: dict[str, t.Any],
     breakage: Callable[[FakeEcwid], None] | None,
@@ -324,18 +307,22 @@ def test_doctor_names_the_problem(
     assert words in line(result, name)
 
 
-def test_doctor_stops_after_a_refused_token(make_cli_app: CliApp, fake_ecwid: FakeEcwid) -> None:
+def test_doctor_stops_after_a_refused_token(
+    make_cli_app: AppFactory, fake_ecwid: FakeEcwid
+) -> None:
     run(make_cli_app(ECWID_API_TOKEN="secret_wrong"), "doctor", "--email", "a@example.com")
     assert [entry.status for entry in fake_ecwid.request_log] == [403]
 
 
-def test_doctor_does_not_send_a_public_token(make_cli_app: CliApp, fake_ecwid: FakeEcwid) -> None:
+def test_doctor_does_not_send_a_public_token(
+    make_cli_app: AppFactory, fake_ecwid: FakeEcwid
+) -> None:
     result = run(make_cli_app(ECWID_API_TOKEN="public_0123456789"), "doctor")
     assert fake_ecwid.request_log == []
     assert line(result, "api").startswith("unchecked")
 
 
-def test_doctor_with_sha1(make_cli_app: CliApp) -> None:
+def test_doctor_with_sha1(make_cli_app: AppFactory) -> None:
     with pytest.warns(LegacyDigestWarning):
         app = make_cli_app(ECWID_SSO_DIGEST="sha1")
     result = run(app, "doctor")
@@ -408,7 +395,7 @@ def test_doctor_cannot_look_up_an_email_without_the_read_scope(
     ],
 )
 def test_doctor_warnings_do_not_fail_it(
-    make_cli_app: CliApp, config: dict[str, t.Any], name: str, words: str
+    make_cli_app: AppFactory, config: dict[str, t.Any], name: str, words: str
 ) -> None:
     result = run(make_cli_app(**config), "doctor")
     assert result.exit_code == 0, result.output

@@ -5,12 +5,9 @@ import json
 import typing as t
 
 import pytest
-from helpers import C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, make_payload
+from helpers import API_TOKEN, C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, make_payload, settings
 
 from flask_ecwid_sso.diagnostics import Inspection, inspect_payload, inspect_with_settings
-from flask_ecwid_sso.settings import Settings
-
-API_TOKEN = "secret_0123456789abcdef"
 
 
 def tampered() -> str:
@@ -63,13 +60,13 @@ def test_vector_c1_passes_every_check() -> None:
         pytest.param(C1, TS - 61, [("age", "problem", "future")], id="future"),
         pytest.param(TAMPERED, TS, [("signature", "problem", "bad_signature")], id="tampered"),
         pytest.param(
-            make_payload(GOOD, key="another-secret-0123456789abcdef0"),
+            make_payload(GOOD, secret="another-secret-0123456789abcdef0"),
             TS,
             [("signature", "problem", "bad_signature")],
             id="unknown-secret",
         ),
         pytest.param(
-            make_payload(GOOD, key=API_TOKEN),
+            make_payload(GOOD, secret=API_TOKEN),
             TS,
             [("signature", "problem", "other_secret")],
             id="signed-with-the-api-token",
@@ -188,7 +185,7 @@ def test_sha1_message_says_ecwid_refuses_it_since_the_cut_over() -> None:
 
 
 def test_a_payload_signed_with_a_rest_token_as_client_secret_is_refused() -> None:
-    report = inspect(make_payload(GOOD, key=API_TOKEN), secret=API_TOKEN, other_keys={})
+    report = inspect(make_payload(GOOD, secret=API_TOKEN), secret=API_TOKEN, other_keys={})
     assert failing(report) == [("signature", "problem", "api_token_as_secret")]
     assert API_TOKEN not in str(report)
 
@@ -220,21 +217,9 @@ def test_no_message_quotes_a_key_even_from_the_payload() -> None:
     assert "[redacted]" in text
 
 
-def settings(**config: t.Any) -> Settings:
-    return Settings.from_config(
-        {
-            "ECWID_STORE_ID": 1003,
-            "ECWID_CLIENT_ID": CLIENT_ID,
-            "ECWID_CLIENT_SECRET": CLIENT_SECRET,
-            "ECWID_API_TOKEN": API_TOKEN,
-            **config,
-        }
-    )
-
-
 def test_settings_supply_the_app_id_the_secret_and_the_api_token() -> None:
     assert inspect_with_settings(C1, settings(), now=TS).accepted
-    wrong_key = make_payload(GOOD, key=API_TOKEN)
+    wrong_key = make_payload(GOOD, secret=API_TOKEN)
     [check] = [c for c in inspect_with_settings(wrong_key, settings(), now=TS).checks if c.reason]
     assert (check.name, check.reason) == ("signature", "other_secret")
     assert "signed with ECWID_API_TOKEN instead of ECWID_CLIENT_SECRET" in check.message
@@ -243,7 +228,7 @@ def test_settings_supply_the_app_id_the_secret_and_the_api_token() -> None:
 def test_legacy_settings_check_app_id_against_the_legacy_key() -> None:
     legacy = settings(ECWID_SSO_APP_ID="my_cool_website1", ECWID_SSO_SECRET="TEST")
     l1 = make_payload(
-        {"appId": "my_cool_website1", "userId": "234", "profile": GOOD["profile"]}, key="TEST"
+        {"appId": "my_cool_website1", "userId": "234", "profile": GOOD["profile"]}, secret="TEST"
     )
     assert inspect_with_settings(l1, legacy, now=TS).accepted
     with_client_secret = make_payload(

@@ -4,25 +4,11 @@ import datetime
 import typing as t
 
 import pytest
-from helpers import CLIENT_ID, CLIENT_SECRET
+from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, settings
 
 from flask_ecwid_sso.doctor import check_clock, check_config, config_summary
-from flask_ecwid_sso.settings import Settings
 
-API_TOKEN = "secret_0123456789abcdef"
 ECWID_NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
-
-
-def settings(**config: t.Any) -> Settings:
-    return Settings.from_config(
-        {
-            "ECWID_STORE_ID": 1003,
-            "ECWID_CLIENT_ID": CLIENT_ID,
-            "ECWID_CLIENT_SECRET": CLIENT_SECRET,
-            "ECWID_API_TOKEN": API_TOKEN,
-            **config,
-        }
-    )
 
 
 def test_a_good_config_is_all_ok() -> None:

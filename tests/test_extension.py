@@ -8,7 +8,7 @@ import typing as t
 import flask_login
 import pytest
 from conftest import AppFactory
-from flask import Flask, g, render_template_string, request
+from flask import Flask, render_template_string, request
 from helpers import CLIENT_SECRET, STORE_ID, USERS, check_payload, payload_in
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,6 +54,13 @@ def test_bad_config_fails_at_start_up_naming_the_key(
     assert info.value.key == key
     assert key in str(info.value)
     assert CLIENT_SECRET not in str(info.value)
+
+
+def test_sso_needs_a_secret_key_at_start_up(make_app: AppFactory) -> None:
+    with pytest.raises(ConfigError) as info:
+        make_app(SECRET_KEY=None)
+    assert info.value.key == "SECRET_KEY"
+    assert make_app(SECRET_KEY=None, ECWID_SSO_ENABLED=False)
 
 
 def test_store_id_from_the_environment_may_be_a_string(make_app: AppFactory) -> None:
@@ -307,6 +314,8 @@ def test_the_tag_renders_what_the_function_renders(app: Flask) -> None:
         ("ecwid_widget('store', views='</script>')", ValueError),
         ("ecwid_widget('store', category_view='grid\"')", ValueError),
         ("ecwid_widget('store', default_category_id='5')", ValueError),
+        ("ecwid_widget('store', categories_per_row=0)", ValueError),
+        ("ecwid_widget('store', default_product_id=-1)", ValueError),
         ("ecwid_widget('store', lang='fr\" onload=\"x')", ValueError),
         ("ecwid_widget('store', base_url='//evil.test')", ValueError),
         ("ecwid_widget('cart', default_category_id=5)", TypeError),
@@ -415,12 +424,6 @@ def test_the_secret_never_reaches_any_response(app: Flask) -> None:
         response = client.get(path)
         assert CLIENT_SECRET not in response.get_data(as_text=True)
         assert CLIENT_SECRET not in str(response.headers)
-
-
-def test_payload_state_lives_on_g_under_a_private_name(app: Flask) -> None:
-    with app.test_request_context():
-        EcwidSSO.state(app).extension.payload()
-        assert g.get("_ecwid_sso_payload") == ""
 
 
 @given(

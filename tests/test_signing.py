@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import time
 import typing as t
 
 import pytest
+from helpers import C1, CLIENT_SECRET, TS, check_payload, make_payload
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,41 +20,23 @@ from flask_ecwid_sso import (
     decode_payload,
 )
 
-SECRET = "A1Lu7ANIhKD6A1Lu7ANIhKD6ADsaSdsa"
-VECTOR_TIME = 1421317550
-C1_PAYLOAD = (
-    "eyJhcHBDbGllbnRJZCI6Im15LWNvb2wtYXBwIiwidXNlcklkIjoiMjM0IiwicHJvZmlsZSI6eyJlbWFpbCI6InRlc3RA"
-    "ZXhhbXBsZS5jb20iLCJiaWxsaW5nUGVyc29uIjp7Im5hbWUiOiJKb2huIERvZSJ9fX0="
-    " c5d9581bfd0f9264e012953e7f57add6fd4861743724345460b4c5009a387954 1421317550"
-)
 JOHN = {"email": "test@example.com", "billingPerson": {"name": "John Doe"}}
 GOOD_DOCUMENT = {"appClientId": "my-cool-app", "userId": "1", "profile": JOHN}
 
 
 @pytest.fixture
 def signer() -> SSOSigner:
-    return SSOSigner(SECRET, client_id="my-cool-app")
-
-
-def independent_check(payload: str, key: str, digest: str = "sha256") -> dict[str, t.Any]:
-    """Verify a payload the way ECWID.md describes it, sharing no code with ours."""
-    message, signature, timestamp = payload.split(" ")
-    mac = hmac.new(key.encode(), f"{message} {timestamp}".encode(), digest).hexdigest()
-    assert signature == mac
-    text = base64.standard_b64decode(message.encode())
-    assert text.isascii()
-    document: dict[str, t.Any] = json.loads(text)
-    return document
+    return SSOSigner(CLIENT_SECRET, client_id="my-cool-app")
 
 
 def test_vector_c1_byte_for_byte(signer: SSOSigner) -> None:
-    assert signer.sign("234", JOHN, timestamp=VECTOR_TIME) == C1_PAYLOAD
-    assert signer.sign(234, Profile.from_ecwid(JOHN), timestamp=VECTOR_TIME) == C1_PAYLOAD
+    assert signer.sign("234", JOHN, timestamp=TS) == C1
+    assert signer.sign(234, Profile.from_ecwid(JOHN), timestamp=TS) == C1
 
 
 def test_vector_u1_escapes_non_ascii_like_php(signer: SSOSigner) -> None:
     profile = {"email": "jürgen@example.com", "billingPerson": {"name": "Jürgen Müller"}}
-    payload = signer.sign(7, profile, timestamp=VECTOR_TIME)
+    payload = signer.sign(7, profile, timestamp=TS)
     message, signature, _ = payload.split(" ")
     assert signature == "e4c14f7d015e6519881a0f57dd06703d86456c80abcaa4409b97ce5829a33871"
     assert base64.b64decode(message) == (
@@ -67,17 +48,17 @@ def test_vector_u1_escapes_non_ascii_like_php(signer: SSOSigner) -> None:
 def test_vector_l1_legacy_app_id_with_sha1_warns() -> None:
     with pytest.warns(LegacyDigestWarning, match="2025-03-20"):
         legacy = SSOSigner("TEST", app_id="my_cool_website1", digest="sha1")
-    payload = legacy.sign("234", JOHN, timestamp=VECTOR_TIME)
+    payload = legacy.sign("234", JOHN, timestamp=TS)
     assert payload.split(" ")[1] == "0bd4349f76b7254a529b98cfaeeaa23809a069ed"
-    assert independent_check(payload, "TEST", "sha1")["appId"] == "my_cool_website1"
-    assert legacy.verify(payload, now=VECTOR_TIME).app_field == "appId"
+    assert check_payload(payload, secret="TEST", digest="sha1")["appId"] == "my_cool_website1"
+    assert legacy.verify(payload, now=TS).app_field == "appId"
 
 
 def test_verify_returns_what_was_signed(signer: SSOSigner) -> None:
-    signed = signer.verify(C1_PAYLOAD, now=VECTOR_TIME + 5)
+    signed = signer.verify(C1, now=TS + 5)
     assert signed.user_id == "234"
     assert signed.profile == Profile(email="test@example.com", billing_person=Person("John Doe"))
-    assert signed.timestamp == VECTOR_TIME
+    assert signed.timestamp == TS
     assert (signed.app_field, signed.app_id) == ("appClientId", "my-cool-app")
 
 
@@ -122,15 +103,15 @@ _profiles = st.builds(
 def test_any_profile_round_trips_under_an_independent_hmac(
     user_id: int | str, profile: Profile
 ) -> None:
-    signer = SSOSigner(SECRET, client_id="my-cool-app")
-    payload = signer.sign(user_id, profile, timestamp=VECTOR_TIME)
-    document = independent_check(payload, SECRET)
+    signer = SSOSigner(CLIENT_SECRET, client_id="my-cool-app")
+    payload = signer.sign(user_id, profile, timestamp=TS)
+    document = check_payload(payload)
     assert document == {
         "appClientId": "my-cool-app",
         "userId": str(user_id),
         "profile": profile.to_ecwid(),
     }
-    assert signer.verify(payload, now=VECTOR_TIME).profile == profile
+    assert signer.verify(payload, now=TS).profile == profile
 
 
 def _replace_part(payload: str, index: int, value: str) -> str:
@@ -139,72 +120,72 @@ def _replace_part(payload: str, index: int, value: str) -> str:
     return " ".join(parts)
 
 
-def _resign(document: dict[str, t.Any], timestamp: int = VECTOR_TIME) -> str:
-    message = base64.b64encode(json.dumps(document).encode()).decode()
-    mac = hmac.new(SECRET.encode(), f"{message} {timestamp}".encode(), hashlib.sha256)
-    return f"{message} {mac.hexdigest()} {timestamp}"
-
-
 @pytest.mark.parametrize(
     ("payload", "reason", "hint"),
     [
         ("", "malformed", "three parts"),
-        (C1_PAYLOAD.replace(" ", "  ", 1), "malformed", "three parts"),
-        (_replace_part(C1_PAYLOAD, 0, "not-base64!"), "malformed", "base64"),
-        (_replace_part(C1_PAYLOAD, 2, "14213e7"), "malformed", "timestamp"),
-        (_resign({"x": 1}).replace("eyJ4", "eyJ4", 1), "missing_field", "appClientId"),
-        (_replace_part(C1_PAYLOAD, 1, "0" * 64), "bad_signature", "another secret or digest"),
-        (_replace_part(C1_PAYLOAD, 1, "C5D9" + C1_PAYLOAD.split()[1][4:]), "bad_signature", ""),
-        (_replace_part(C1_PAYLOAD, 2, str(VECTOR_TIME + 1)), "bad_signature", ""),
-        (_resign({"appClientId": "other-app", "userId": "1", "profile": JOHN}), "wrong_app", ""),
-        (_resign({"appId": "my-cool-app", "userId": "1", "profile": JOHN}), "wrong_app", ""),
-        (_resign({"appClientId": "my-cool-app", "profile": JOHN}), "missing_field", "userId"),
+        (C1.replace(" ", "  ", 1), "malformed", "three parts"),
+        (_replace_part(C1, 0, "not-base64!"), "malformed", "base64"),
+        (_replace_part(C1, 2, "14213e7"), "malformed", "timestamp"),
+        (make_payload({"x": 1}).replace("eyJ4", "eyJ4", 1), "missing_field", "appClientId"),
+        (_replace_part(C1, 1, "0" * 64), "bad_signature", "another secret or digest"),
+        (_replace_part(C1, 1, "C5D9" + C1.split()[1][4:]), "bad_signature", ""),
+        (_replace_part(C1, 2, str(TS + 1)), "bad_signature", ""),
         (
-            _resign({"appClientId": "my-cool-app", "userId": 5, "profile": JOHN}),
+            make_payload({"appClientId": "other-app", "userId": "1", "profile": JOHN}),
+            "wrong_app",
+            "",
+        ),
+        (make_payload({"appId": "my-cool-app", "userId": "1", "profile": JOHN}), "wrong_app", ""),
+        (make_payload({"appClientId": "my-cool-app", "profile": JOHN}), "missing_field", "userId"),
+        (
+            make_payload({"appClientId": "my-cool-app", "userId": 5, "profile": JOHN}),
             "missing_field",
             "",
         ),
-        (_resign({"appClientId": "my-cool-app", "userId": "1"}), "missing_field", "email"),
+        (make_payload({"appClientId": "my-cool-app", "userId": "1"}), "missing_field", "email"),
         (
-            _resign({"appClientId": "my-cool-app", "userId": "1", "profile": {"name": "x"}}),
+            make_payload({"appClientId": "my-cool-app", "userId": "1", "profile": {"name": "x"}}),
             "missing_field",
             "email",
         ),
         (
-            _resign({"appClientId": "my-cool-app", "userId": "1", "profile": {"email": "nope"}}),
+            make_payload(
+                {"appClientId": "my-cool-app", "userId": "1", "profile": {"email": "nope"}}
+            ),
             "malformed",
             "email",
         ),
-        (_resign([1, 2]), "malformed", "object"),  # type: ignore[arg-type]
-        (_resign(GOOD_DOCUMENT, timestamp=VECTOR_TIME - 601), "expired", "601 seconds old"),
-        (_resign(GOOD_DOCUMENT, timestamp=VECTOR_TIME + 61), "future", "clock"),
+        (make_payload([1, 2]), "malformed", "object"),
+        (make_payload(GOOD_DOCUMENT, timestamp=TS - 601), "expired", "601 seconds old"),
+        (make_payload(GOOD_DOCUMENT, timestamp=TS + 61), "future", "clock"),
     ],
 )
 def test_every_failure_has_its_reason(
     signer: SSOSigner, payload: str, reason: str, hint: str
 ) -> None:
     with pytest.raises(TokenError) as info:
-        signer.verify(payload, now=VECTOR_TIME)
+        signer.verify(payload, now=TS)
     assert info.value.reason == reason
     assert hint in str(info.value)
-    assert SECRET not in str(info.value)
+    assert CLIENT_SECRET not in str(info.value)
 
 
 def test_age_limit_is_inclusive(signer: SSOSigner) -> None:
-    assert signer.verify(C1_PAYLOAD, now=VECTOR_TIME + 600).timestamp == VECTOR_TIME
+    assert signer.verify(C1, now=TS + 600).timestamp == TS
     with pytest.raises(TokenError, match="601"):
-        signer.verify(C1_PAYLOAD, now=VECTOR_TIME + 601)
-    assert signer.verify(C1_PAYLOAD, max_age=30, now=VECTOR_TIME + 30)
+        signer.verify(C1, now=TS + 601)
+    assert signer.verify(C1, max_age=30, now=TS + 30)
     with pytest.raises(TokenError):
-        signer.verify(C1_PAYLOAD, max_age=30, now=VECTOR_TIME + 31)
-    assert signer.verify(C1_PAYLOAD, now=VECTOR_TIME - 60)
+        signer.verify(C1, max_age=30, now=TS + 31)
+    assert signer.verify(C1, now=TS - 60)
 
 
 def test_sha256_payload_fails_under_sha1_signer() -> None:
     with pytest.warns(LegacyDigestWarning):
-        legacy = SSOSigner(SECRET, client_id="my-cool-app", digest="sha1")
+        legacy = SSOSigner(CLIENT_SECRET, client_id="my-cool-app", digest="sha1")
     with pytest.raises(TokenError) as info:
-        legacy.verify(C1_PAYLOAD, now=VECTOR_TIME)
+        legacy.verify(C1, now=TS)
     assert info.value.reason == "bad_signature"
 
 
@@ -230,38 +211,38 @@ def test_huge_inputs_are_refused_quickly(signer: SSOSigner) -> None:
 )
 def test_verify_raises_only_token_error_for_garbage(value: object) -> None:
     with pytest.raises(TokenError):
-        SSOSigner(SECRET, client_id="my-cool-app").verify(value, now=VECTOR_TIME)  # type: ignore[arg-type]
+        SSOSigner(CLIENT_SECRET, client_id="my-cool-app").verify(value, now=TS)  # type: ignore[arg-type]
 
 
 @given(
-    st.lists(st.sampled_from([*C1_PAYLOAD.split(" "), "", "é", "=", "\x00", "{}"]), max_size=5),
+    st.lists(st.sampled_from([*C1.split(" "), "", "é", "=", "\x00", "{}"]), max_size=5),
     st.sampled_from([" ", "  ", "\t"]),
 )
 def test_verify_raises_only_token_error_for_near_misses(parts: list[str], sep: str) -> None:
     candidate = sep.join(parts)
-    if candidate == C1_PAYLOAD:
+    if candidate == C1:
         return
     with pytest.raises(TokenError):
-        SSOSigner(SECRET, client_id="my-cool-app").verify(candidate, now=VECTOR_TIME)
+        SSOSigner(CLIENT_SECRET, client_id="my-cool-app").verify(candidate, now=TS)
 
 
 def test_bytes_payloads_are_read_as_ascii(signer: SSOSigner) -> None:
-    assert signer.verify(C1_PAYLOAD.encode(), now=VECTOR_TIME).user_id == "234"
+    assert signer.verify(C1.encode(), now=TS).user_id == "234"
 
 
 def test_decode_payload_explains_without_the_secret() -> None:
-    decoded = decode_payload(C1_PAYLOAD, now=VECTOR_TIME + 42)
+    decoded = decode_payload(C1, now=TS + 42)
     assert decoded.app_field == "appClientId"
     assert decoded.app_id == "my-cool-app"
     assert decoded.user_id == "234"
     assert decoded.profile == JOHN
-    assert decoded.timestamp == VECTOR_TIME
+    assert decoded.timestamp == TS
     assert decoded.age == 42
     assert decoded.digest_guess == "sha256"
     assert not hasattr(decoded, "valid")
-    sha1 = _replace_part(C1_PAYLOAD, 1, "a" * 40)
+    sha1 = _replace_part(C1, 1, "a" * 40)
     assert decode_payload(sha1).digest_guess == "sha1"
-    assert decode_payload(_replace_part(C1_PAYLOAD, 1, "zz")).digest_guess is None
+    assert decode_payload(_replace_part(C1, 1, "zz")).digest_guess is None
 
 
 @pytest.mark.parametrize("payload", ["", "a b", "!!!! sig 1", b"\xff\xfe", 42, None])
@@ -275,12 +256,12 @@ def test_decode_payload_refuses_malformed_input(payload: t.Any) -> None:
     ("kwargs", "key"),
     [
         ({"secret": ""}, "secret"),
-        ({"secret": SECRET}, "client_id"),
-        ({"secret": SECRET, "client_id": "a", "app_id": "b"}, "client_id"),
-        ({"secret": SECRET, "client_id": " "}, "client_id"),
-        ({"secret": SECRET, "app_id": ""}, "app_id"),
-        ({"secret": SECRET, "client_id": "a", "digest": "md5"}, "digest"),
-        ({"secret": SECRET, "client_id": "a", "digest": "SHA256"}, "digest"),
+        ({"secret": CLIENT_SECRET}, "client_id"),
+        ({"secret": CLIENT_SECRET, "client_id": "a", "app_id": "b"}, "client_id"),
+        ({"secret": CLIENT_SECRET, "client_id": " "}, "client_id"),
+        ({"secret": CLIENT_SECRET, "app_id": ""}, "app_id"),
+        ({"secret": CLIENT_SECRET, "client_id": "a", "digest": "md5"}, "digest"),
+        ({"secret": CLIENT_SECRET, "client_id": "a", "digest": "SHA256"}, "digest"),
     ],
 )
 def test_bad_settings_raise_config_error_naming_them(kwargs: dict[str, t.Any], key: str) -> None:
@@ -290,7 +271,7 @@ def test_bad_settings_raise_config_error_naming_them(kwargs: dict[str, t.Any], k
 
 
 def test_repr_hides_the_secret(signer: SSOSigner) -> None:
-    assert SECRET not in repr(signer)
+    assert CLIENT_SECRET not in repr(signer)
     assert "my-cool-app" in repr(signer)
 
 
@@ -301,7 +282,7 @@ def test_repeated_payloads_for_one_user_are_never_identical(signer: SSOSigner) -
     for payload in payloads:
         signed = signer.verify(payload)
         assert started - signer.max_backdate <= signed.timestamp <= time.time()
-        assert independent_check(payload, SECRET)["profile"] == JOHN
+        assert check_payload(payload)["profile"] == JOHN
     compact = json.dumps(
         {"appClientId": "my-cool-app", "userId": "u1", "profile": JOHN}, separators=(",", ":")
     ).encode()
@@ -317,8 +298,8 @@ def test_other_users_keep_the_current_second(signer: SSOSigner) -> None:
 
 
 def test_an_explicit_timestamp_reproduces_a_known_payload(signer: SSOSigner) -> None:
-    first = signer.sign("234", JOHN, timestamp=VECTOR_TIME)
-    assert first == signer.sign("234", JOHN, timestamp=VECTOR_TIME) == C1_PAYLOAD
+    first = signer.sign("234", JOHN, timestamp=TS)
+    assert first == signer.sign("234", JOHN, timestamp=TS) == C1
 
 
 @pytest.mark.parametrize("user_id", [None, 1.5, True, "", "  "])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import time
@@ -14,6 +16,7 @@ from helpers import CLIENT_SECRET, STORE_ID, check_payload
 from itsdangerous import URLSafeTimedSerializer
 
 from flask_ecwid_sso import EcwidSSO, WebhookEvent
+from flask_ecwid_sso.tokens import user_marker
 from flask_ecwid_sso.webhooks import sign_webhook
 
 HOSTILE_TARGETS = [
@@ -252,6 +255,19 @@ def test_an_expired_token_logs_nobody_out(app: Flask, monkeypatch: pytest.Monkey
     assert is_logged_in(client)
 
 
+def test_the_sign_out_link_does_not_reveal_the_user_id(app: Flask) -> None:
+    token = sign_out_url(logged_in(app)).split("token=")[1]
+    _, (_nonce, marker) = URLSafeTimedSerializer("x").loads_unsafe(token)
+    assert marker != hashlib.sha256(b"1").hexdigest()[:16]
+    other = Flask(__name__)
+    other.secret_key = "another-key"
+    with app.app_context():
+        ours = user_marker("1")
+    with other.app_context():
+        assert user_marker("1") != ours
+    assert marker == ours
+
+
 def test_the_confirmation_form_logs_out(app: Flask) -> None:
     client = logged_in(app)
     page = client.get("/ecwid-sso/sign-out?next=/store").get_data(as_text=True)
@@ -400,6 +416,25 @@ def test_webhooks_for_another_store_are_not_dispatched(
     app, seen = received
     response = deliver(app.test_client(), event_body(storeId=STORE_ID + 1))
     assert response.status_code == 200
+    assert seen["all"] == []
+
+
+def test_an_oversized_webhook_is_refused_unread_even_when_chunked(
+    received: tuple[Flask, dict[str, list[WebhookEvent]]],
+) -> None:
+    app, seen = received
+    body = event_body()
+    body["data"] = {"padding": "x" * 100_000}
+    signature = sign_webhook(body["eventCreated"], body["eventId"], CLIENT_SECRET)
+    response = app.test_client().post(
+        "/ecwid-sso/webhooks",
+        input_stream=io.BytesIO(json.dumps(body).encode()),
+        headers={"X-Ecwid-Webhook-Signature": signature, "Transfer-Encoding": "chunked"},
+        content_type="application/json",
+        # What a server sets for a chunked body: no Content-Length, read to the end.
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
     assert seen["all"] == []
 
 

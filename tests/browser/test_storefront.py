@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import threading
 import typing as t
 from collections.abc import Iterator
 
 import pytest
-from helpers import ANN, payload
+from helpers import ANN, payload, serving
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from flask_ecwid_sso.testing import FakeEcwid
 
 if t.TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
@@ -40,25 +38,12 @@ class Site:
         return response(environ, start_response)
 
 
-def serve(app: WSGIApplication) -> tuple[str, t.Callable[[], None]]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-
-    return f"http://127.0.0.1:{server.port}", stop
-
-
 @pytest.fixture
 def site() -> Iterator[Site]:
     pages = Site()
-    pages.url, stop = serve(pages)
-    yield pages
-    stop()
+    with serving(pages) as url:
+        pages.url = url
+        yield pages
 
 
 def store_page(script_url: str, *, before: str = "", after: str = "") -> str:
@@ -205,8 +190,10 @@ def test_outside_sso_mode_the_sso_calls_do_nothing(
 
     def steps(page: Page) -> tuple[list[str | None], list[str]]:
         page.goto(url)
+        # The calls ran before the first page was announced; a request they started would
+        # be answered, so logged by the fake, before the network went idle.
         wait_for_event(page, "page:CATEGORY")
-        page.wait_for_timeout(300)
+        page.wait_for_load_state("networkidle")
         return link_hrefs(page, "Sign in"), page.evaluate("window.events")
 
     sign_in, events = steps(page)
@@ -315,9 +302,8 @@ def test_a_sign_in_provider_replaces_the_urls(
 
 def test_the_store_works_under_a_prefix_inside_another_app(page: Page) -> None:
     pages, fake = Site(), FakeEcwid()
-    root, stop = serve(DispatcherMiddleware(pages, {"/_ecwid": fake}))
-    pages.url, fake.url = root, root + "/_ecwid"
-    try:
+    with serving(DispatcherMiddleware(pages, {"/_ecwid": fake})) as root:
+        pages.url, fake.url = root, root + "/_ecwid"
         url = pages.add(store_page(fake.script_url, before=sso(live_payload(fake))))
 
         def steps(page: Page) -> str:
@@ -325,8 +311,6 @@ def test_the_store_works_under_a_prefix_inside_another_app(page: Page) -> None:
             return page.locator("#my-store-1003 .ec-signed-in").inner_text()
 
         assert steps(page) == f"Signed in as {ANN}"
-    finally:
-        stop()
     assert {r.path for r in fake.request_log} == {"/script.js", "/storefront/sso"}
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from helpers import ManualClock
 
 from flask_ecwid_sso.testing import FakeEcwid
 
@@ -260,19 +261,7 @@ def test_fail_next_fails_that_many_requests_then_recovers(
     assert answers[0].json()["errorCode"] == "SERVICE_UNAVAILABLE"
 
 
-class ManualClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def test_rate_limit_answers_429_with_the_wait_in_seconds() -> None:
-    clock = ManualClock()
+def test_rate_limit_answers_429_with_the_wait_in_seconds(clock: ManualClock) -> None:
     with FakeEcwid(clock=clock).serve() as fake, requests.Session() as http:
         http.headers["Authorization"] = f"Bearer {fake.api_token}"
         fake.rate_limit = 2

@@ -9,17 +9,9 @@ import typing as t
 
 import pytest
 import requests
-from helpers import ANN, NOW, document, payload, sign
+from helpers import ANN, NOW, ManualClock, document, make_payload, payload
 
 from flask_ecwid_sso.testing import FakeEcwid
-
-
-class ManualClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def post(fake: FakeEcwid, payload: str, store_id: int = 1003) -> dict[str, t.Any]:
@@ -42,8 +34,8 @@ def customers(fake: FakeEcwid, **query: str) -> list[dict[str, t.Any]]:
 
 
 @pytest.fixture
-def fake(fake_ecwid: FakeEcwid) -> FakeEcwid:
-    fake_ecwid.clock = ManualClock()
+def fake(fake_ecwid: FakeEcwid, clock: ManualClock) -> FakeEcwid:
+    fake_ecwid.clock = clock
     return fake_ecwid
 
 
@@ -80,7 +72,7 @@ def test_a_returning_shopper_is_merged_into_the_same_customer(fake: FakeEcwid) -
     renamed = {"email": "ann.lee@example.com", "billingPerson": {"name": "Ann Lee-Smith"}}
     later = document(fake, **renamed, shippingAddresses=[{"name": "Ann", "city": "York"}])
 
-    second = post(fake, sign(later, fake.client_secret, NOW + 1))
+    second = post(fake, make_payload(later, secret=fake.client_secret, timestamp=NOW + 1))
 
     assert second["accepted"] is True
     assert second["customer"]["id"] == first["customer"]["id"]
@@ -134,7 +126,7 @@ def test_the_payload_must_name_the_fakes_app(fake: FakeEcwid, variant: str, reas
     elif variant == "the legacy appId field":
         body["appId"] = fake.client_id
 
-    answer = post(fake, sign(body, fake.client_secret, NOW))
+    answer = post(fake, make_payload(body, secret=fake.client_secret, timestamp=NOW))
 
     assert (answer["accepted"], answer["reason"]) == (False, reason)
 
@@ -142,7 +134,7 @@ def test_the_payload_must_name_the_fakes_app(fake: FakeEcwid, variant: str, reas
 def test_signing_with_the_rest_token_instead_of_the_client_secret_is_refused(
     fake: FakeEcwid,
 ) -> None:
-    answer = post(fake, sign(document(fake), fake.api_token, NOW))
+    answer = post(fake, make_payload(document(fake), secret=fake.api_token, timestamp=NOW))
 
     assert (answer["accepted"], answer["reason"]) == (False, "bad_signature")
     assert fake.sso_log[0].email == ANN
@@ -166,17 +158,19 @@ def test_a_tampered_signature_is_refused(fake: FakeEcwid, tamper: str) -> None:
 
 
 def test_sha1_is_refused_since_ecwid_moved_to_sha256(fake: FakeEcwid) -> None:
-    answer = post(fake, sign(document(fake), fake.client_secret, NOW, digest="sha1"))
+    answer = post(
+        fake, make_payload(document(fake), secret=fake.client_secret, timestamp=NOW, digest="sha1")
+    )
 
     assert (answer["accepted"], answer["reason"]) == (False, "legacy_digest")
 
 
-def test_a_legacy_store_takes_appid_payloads_signed_with_its_sso_key() -> None:
+def test_a_legacy_store_takes_appid_payloads_signed_with_its_sso_key(clock: ManualClock) -> None:
     with FakeEcwid(
-        app_id="my_site", sso_secret="TEST", digest="sha1", clock=ManualClock()
+        app_id="my_site", sso_secret="TEST", digest="sha1", clock=clock
     ).serve() as legacy:
         body = {"appId": "my_site", "userId": "234", "profile": {"email": "t@example.com"}}
-        accepted = post(legacy, sign(body, "TEST", NOW, digest="sha1"))
+        accepted = post(legacy, make_payload(body, secret="TEST", timestamp=NOW, digest="sha1"))
         current = post(legacy, payload(legacy, timestamp=NOW + 1))
 
     assert (accepted["accepted"], accepted["reason"]) == (True, "ok")
@@ -192,7 +186,7 @@ def test_user_id_and_email_are_mandatory(fake: FakeEcwid, fields: dict[str, t.An
     body["profile"] = {key: value for key, value in body["profile"].items() if value is not None}
     body = {key: value for key, value in body.items() if value is not None}
 
-    answer = post(fake, sign(body, fake.client_secret, NOW))
+    answer = post(fake, make_payload(body, secret=fake.client_secret, timestamp=NOW))
 
     assert (answer["accepted"], answer["reason"]) == (False, "missing_field")
     assert customers(fake) == []
@@ -283,7 +277,7 @@ def test_a_payload_sent_for_another_store_is_refused(fake: FakeEcwid) -> None:
 def test_the_log_keeps_no_secret_and_no_message(fake: FakeEcwid) -> None:
     signed = payload(fake)
     post(fake, signed)
-    post(fake, sign(document(fake), fake.api_token, NOW + 1))
+    post(fake, make_payload(document(fake), secret=fake.api_token, timestamp=NOW + 1))
 
     logged = repr(fake.sso_log)
 
