@@ -43,14 +43,6 @@ def _counts(checks: t.Sequence[Check]) -> str:
     return f"{problems} problem{'s' * (problems != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-@ecwid_command.command("version")
-def version() -> None:
-    """Print the installed flask-ecwid-sso version."""
-    from importlib.metadata import version as package_version
-
-    click.echo(package_version("flask-ecwid-sso"))
-
-
 @ecwid_command.command("token")
 @click.argument("email")
 @click.option(
