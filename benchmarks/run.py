@@ -197,34 +197,38 @@ def bench_cached(quick: bool) -> Row:
 
     lookups = 100 if quick else 500
     with served_fake(200) as fake:
-        app = Flask(__name__)
-        app.config.update(
-            ECWID_STORE_ID=fake.store_id,
-            ECWID_SSO_ENABLED=False,
-            ECWID_API_TOKEN=fake.api_token,
-            ECWID_API_URL=fake.api_url,
-        )
-        sso = EcwidSSO(app)
-        emails = [f"shopper{n % 200}@example.com" for n in range(lookups)]
-        with app.app_context():
-            state = EcwidSSO.state(app)
 
-            def run() -> float:
+        def lookup_app(cache_ttl: int) -> Flask:
+            app = Flask(__name__)
+            app.config.update(
+                ECWID_STORE_ID=fake.store_id,
+                ECWID_SSO_ENABLED=False,
+                ECWID_API_TOKEN=fake.api_token,
+                ECWID_API_URL=fake.api_url,
+                ECWID_CUSTOMER_CACHE_TTL=cache_ttl,
+            )
+            sso.init_app(app)
+            return app
+
+        sso = EcwidSSO()
+        cold_app, warm_app = lookup_app(0), lookup_app(300)
+        emails = [f"shopper{n % 200}@example.com" for n in range(lookups)]
+
+        def run(app: Flask) -> float:
+            with app.app_context():
                 started = time.perf_counter()
                 for email in emails:
                     sso.find_customer(email)
                 return time.perf_counter() - started
 
-            colds, warms = [], []
-            for _ in range(3):
-                state.customers.delete_where(lambda customer: True)
-                cold = state.customers.ttl
-                state.customers.ttl = 0
-                colds.append(run())
-                state.customers.ttl = cold
-                run()
-                warms.append(run())
-            state.client.close()
+        run(warm_app)
+        colds, warms = [], []
+        for _ in range(3):
+            colds.append(run(cold_app))
+            warms.append(run(warm_app))
+        for app in (cold_app, warm_app):
+            with app.app_context():
+                sso.client.close()
     mine, base = statistics.median(warms), statistics.median(colds)
     speedup = base / mine
     return Row(

@@ -18,9 +18,9 @@ from flask.cli import AppGroup
 from .diagnostics import Check, inspect_with_settings, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
-from .extension import EcwidSSO
 from .profile import Person, Profile
 from .settings import Settings
+from .state import app_state
 
 ecwid_command = AppGroup("ecwid", help="Ecwid SSO: sign, inspect and diagnose.")
 
@@ -57,7 +57,7 @@ def token(email: str, user_id: str | None, name: str | None) -> None:
     Ecwid accepts it for 10 minutes, once. Pipe it to `flask ecwid inspect -`
     to see what Ecwid would check.
     """
-    state = EcwidSSO.state()
+    state = app_state()
     if state.signer is None:
         raise _fail(
             state.settings,
@@ -111,7 +111,7 @@ def inspect(parts: tuple[str, ...], as_json: bool, now: float | None) -> None:
     accept it, 1 when not, 2 on usage errors. Ecwid also refuses a payload it
     has seen before, which no inspection can know.
     """
-    settings = EcwidSSO.state().settings
+    settings = app_state().settings
     payload = _read_payload(parts)
     report = inspect_with_settings(payload, settings, now=now).redacted(settings.secrets)
     if as_json:
@@ -128,7 +128,7 @@ def inspect(parts: tuple[str, ...], as_json: bool, now: float | None) -> None:
 @click.argument("email")
 def customer(email: str) -> None:
     """Look up the store's customer with EMAIL (exact match, ignoring case)."""
-    state = EcwidSSO.state()
+    state = app_state()
     settings = state.settings
     if not email.strip():
         raise click.UsageError("EMAIL must not be empty")
@@ -165,7 +165,7 @@ def doctor(email: str | None, now: float | None) -> None:
     Each line is ok, warning, problem, or unchecked (with whom to ask). Reads
     from Ecwid's API, never writes. Exits 1 when there is a problem.
     """
-    state = EcwidSSO.state()
+    state = app_state()
     settings = state.settings
     client = state.client if settings.api_token else None
     clock = time.time if now is None else (lambda fixed=now: fixed)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .diagnostics import Report, inspect_with_settings, redact
 from .doctor import check_config, config_summary
-from .extension import EcwidSSO
+from .state import app_state
 
 
 def debug_page() -> BaseResponse:
@@ -21,7 +21,7 @@ def debug_page() -> BaseResponse:
     """
     if not current_app.debug:
         abort(404)
-    state = EcwidSSO.state()
+    state = app_state()
     settings = state.settings
     secrets = settings.secrets
     payload, payload_error, inspection = "", None, None

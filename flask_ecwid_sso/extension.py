@@ -1,41 +1,45 @@
-"""``EcwidSSO``: the Flask extension that ties Ecwid's storefront SSO into an app."""
+"""``EcwidSSO``: the extension's public face, registration and callbacks.
+
+The work lives beside it, one module a job: :mod:`.state` (per app),
+:mod:`.identity` (per request), :mod:`.rendering` (snippets and headers),
+:mod:`.login_defaults` (Flask-Login), :mod:`.customer_cache`, :mod:`.views`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 import typing as t
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from flask import Flask, Response, current_app, g, request, url_for
+from flask import Flask, current_app, request
 from markupsafe import Markup
 
-from . import signals
+from . import rendering, signals
 from .api import EcwidClient
 from .app_payload import AppPayload, decode_app_payload
-from .cache import TTLCache
+from .callbacks import (
+    Callbacks,
+    T_current_user_loader,
+    T_logout_handler,
+    T_profile_loader,
+    T_user_id_loader,
+    T_webhook_handler,
+)
+from .cli import ecwid_command
 from .customers import Customer
-from .exceptions import ConfigError, PayloadError, ProfileError
-from .profile import Person, Profile
+from .exceptions import ConfigError, PayloadError
+from .identity import current_identity, forget_identity, profile_of
 from .settings import Settings
 from .signing import SSOSigner
-from .tokens import SignOutTokens, user_marker
+from .state import EXTENSION_KEY, AppState, app_state
+from .tokens import SignOutTokens
+from .views import blueprint, exempt_from_csrf
 from .webhooks import WebhookEvent
-from .widgets import (
-    EcwidWidgetExtension,
-    StoreView,
-    WidgetKind,
-    check_base_url,
-    embed,
-    script_json,
-    script_src,
-)
+from .widgets import EcwidWidgetExtension, StoreOptions, WidgetKind, embed, script_json
 
-try:
-    import flask_login
-except ImportError:  # pragma: no cover - Flask-Login is optional
-    flask_login = None
+if t.TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 try:
     import flask_wtf
@@ -43,106 +47,6 @@ except ImportError:  # pragma: no cover - Flask-WTF is optional
     flask_wtf = None
 
 logger = logging.getLogger("flask_ecwid_sso")
-
-EXTENSION_KEY = "ecwid_sso"
-# Misses are cached briefly: a shopper who just signed in may appear in Ecwid any moment.
-MISS_TTL = 5.0
-
-UserT = t.Any
-CurrentUserLoader = Callable[[], UserT | None]
-ProfileLoader = Callable[[UserT], "Profile | Mapping[str, t.Any] | None"]
-UserIdLoader = Callable[[UserT], "str | int"]
-LogoutHandler = Callable[[], object]
-WebhookHandler = Callable[[WebhookEvent], object]
-F = t.TypeVar("F", bound=Callable[..., t.Any])
-
-
-def _default_current_user() -> UserT | None:
-    if flask_login is None or not hasattr(current_app, "login_manager"):
-        return None
-    user = flask_login.current_user
-    if user is None or not user.is_authenticated:
-        return None
-    return user._get_current_object()
-
-
-def _default_profile(user: UserT) -> Profile:
-    email = getattr(user, "email", None)
-    if not email:
-        raise ProfileError(
-            f"{type(user).__name__} has no email attribute: register a profile loader with"
-            " @sso.profile_loader",
-            field="email",
-        )
-    name = getattr(user, "name", None) or " ".join(
-        part
-        for part in (getattr(user, "first_name", None), getattr(user, "last_name", None))
-        if part
-    )
-    return Profile(email=email, billing_person=Person(name=name) if name else None)
-
-
-def _default_user_id(user: UserT) -> str | int:
-    user_id = getattr(user, "id", None)
-    if user_id is None and callable(getattr(user, "get_id", None)):
-        user_id = user.get_id()
-    if user_id is None:
-        raise ProfileError(
-            f"{type(user).__name__} has neither id nor get_id(): register a loader with"
-            " @sso.user_id_loader",
-            field="userId",
-        )
-    return t.cast("str | int", user_id)
-
-
-def _default_logout() -> object:
-    if flask_login is None:
-        raise ConfigError(
-            "no logout handler: install Flask-Login or register one with @sso.logout_handler"
-        )
-    return flask_login.logout_user()
-
-
-def _email_key(email: str) -> str:
-    return email.strip().casefold()
-
-
-def _propagates(app: Flask) -> bool:
-    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
-    return bool(app.testing or app.debug) if propagate is None else bool(propagate)
-
-
-@dataclasses.dataclass
-class _AppState:
-    """Everything the extension keeps for one app, in ``app.extensions["ecwid_sso"]``."""
-
-    extension: EcwidSSO
-    settings: Settings
-    signer: SSOSigner | None
-    customers: TTLCache[str, Customer | None]
-    seen_webhooks: TTLCache[str, bool]
-    sign_out: SignOutTokens
-    _client: EcwidClient | None = None
-    _client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
-
-    @property
-    def client(self) -> EcwidClient:
-        if self.settings.api_token is None:
-            raise ConfigError(
-                "ECWID_API_TOKEN is not set: the REST helper needs the app's secret_... token"
-                " (Ecwid admin, #develop-apps)",
-                key="ECWID_API_TOKEN",
-            )
-        with self._client_lock:
-            if self._client is None:
-                self._client = EcwidClient(
-                    self.settings.store_id,
-                    self.settings.api_token,
-                    base_url=self.settings.api_url,
-                    timeout=self.settings.api_timeout,
-                    max_retries=self.settings.api_max_retries,
-                )
-            return self._client
 
 
 class EcwidSSO:
@@ -154,12 +58,7 @@ class EcwidSSO:
     """
 
     def __init__(self, app: Flask | None = None) -> None:
-        self._current_user_loader: CurrentUserLoader = _default_current_user
-        self._profile_loader: ProfileLoader = _default_profile
-        self._user_id_loader: UserIdLoader = _default_user_id
-        self._logout_handler: LogoutHandler = _default_logout
-        self._webhook_handlers: list[tuple[frozenset[str] | None, WebhookHandler]] = []
-        self.on_webhook("customer.updated", "customer.deleted")(self._forget_customer)
+        self._callbacks = Callbacks()
         if app is not None:
             self.init_app(app)
 
@@ -181,52 +80,39 @@ class EcwidSSO:
                 " links and the login-state marker (and sessions, for any login)",
                 key="SECRET_KEY",
             )
-        app.extensions[EXTENSION_KEY] = _AppState(
-            extension=self,
-            settings=settings,
-            signer=settings.make_signer(),
-            customers=TTLCache(ttl=settings.customer_cache_ttl),
-            seen_webhooks=TTLCache(ttl=3600, max_size=10_000),
-            sign_out=SignOutTokens(),
-        )
+        app.extensions[EXTENSION_KEY] = AppState.create(self, settings, self._callbacks)
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
-        app.after_request(self._mark_response)
-
-        from .views import blueprint, exempt_from_csrf
-
+        app.after_request(rendering.mark_response)
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix or None)
         if flask_wtf is not None:
             exempt_from_csrf(app)
             # CSRFProtect may be set up after us; its check runs after this hook then.
             app.before_request(lambda: exempt_from_csrf(current_app))
-
-        from .cli import ecwid_command
-
         app.cli.add_command(ecwid_command)
 
-    def current_user_loader(self, callback: F) -> F:
+    def current_user_loader(self, callback: T_current_user_loader) -> T_current_user_loader:
         """Register the function that returns the logged-in user, or ``None``."""
-        self._current_user_loader = callback
+        self._callbacks.current_user = callback
         return callback
 
-    def profile_loader(self, callback: F) -> F:
+    def profile_loader(self, callback: T_profile_loader) -> T_profile_loader:
         """Register the function that turns a user into a :class:`Profile` (or mapping, or None)."""
-        self._profile_loader = callback
+        self._callbacks.profile = callback
         return callback
 
-    def user_id_loader(self, callback: F) -> F:
+    def user_id_loader(self, callback: T_user_id_loader) -> T_user_id_loader:
         """Register the function that gives a user's Ecwid ``userId``; it must never change."""
-        self._user_id_loader = callback
+        self._callbacks.user_id = callback
         return callback
 
-    def logout_handler(self, callback: F) -> F:
+    def logout_handler(self, callback: T_logout_handler) -> T_logout_handler:
         """Register the function that logs the current user out of the site."""
-        self._logout_handler = callback
+        self._callbacks.logout = callback
         return callback
 
-    def on_webhook(self, *event_types: str) -> Callable[[F], F]:
+    def on_webhook(self, *event_types: str) -> Callable[[T_webhook_handler], T_webhook_handler]:
         """Register a handler for verified webhooks of these types (none given: every type).
 
         Handlers run synchronously with a :class:`WebhookEvent` and should be
@@ -234,32 +120,21 @@ class EcwidSSO:
         :attr:`client` before trusting ``event.data``.
         """
 
-        def register(handler: F) -> F:
-            self._webhook_handlers.append((frozenset(event_types) or None, handler))
+        def register(handler: T_webhook_handler) -> T_webhook_handler:
+            self._callbacks.webhook_handlers.append((frozenset(event_types) or None, handler))
             return handler
 
         return register
 
-    @staticmethod
-    def state(app: Flask | None = None) -> _AppState:
-        """The extension's state for ``app`` (default: the current app)."""
-        app = app or current_app
-        try:
-            return t.cast(_AppState, app.extensions[EXTENSION_KEY])
-        except KeyError:
-            raise RuntimeError(
-                "EcwidSSO is not registered on this app: did you call sso.init_app(app)?"
-            ) from None
-
     @property
     def settings(self) -> Settings:
         """The current app's validated settings."""
-        return self.state().settings
+        return app_state().settings
 
     @property
     def signer(self) -> SSOSigner:
         """The current app's :class:`SSOSigner`; :class:`ConfigError` when SSO is off."""
-        signer = self.state().signer
+        signer = app_state().signer
         if signer is None:
             raise ConfigError("SSO is off (ECWID_SSO_ENABLED = False)", key="ECWID_SSO_ENABLED")
         return signer
@@ -267,102 +142,34 @@ class EcwidSSO:
     @property
     def client(self) -> EcwidClient:
         """The current app's :class:`EcwidClient`; :class:`ConfigError` without a token."""
-        return self.state().client
+        return app_state().client
 
-    def current_user(self) -> UserT | None:
-        """The logged-in user as the current user loader reports it, asked once per request."""
-        if "_ecwid_sso_user" not in g:
-            g._ecwid_sso_user = self._current_user_loader()
-        return g._ecwid_sso_user
-
-    def profile_for(self, user: UserT) -> Profile | None:
-        """The :class:`Profile` the profile loader gives for ``user``, validated."""
-        profile = self._profile_loader(user)
-        if profile is None or isinstance(profile, Profile):
-            return profile
-        return Profile.from_ecwid(profile)
-
-    def user_id_for(self, user: UserT) -> str:
-        """The Ecwid ``userId`` of ``user``, as the string Ecwid receives."""
-        return str(self._user_id_loader(user))
+    def current_user(self) -> t.Any:
+        """This request's logged-in site user, or ``None`` (also when a loader failed)."""
+        return current_identity().user
 
     def payload(self) -> str:
         """The SSO payload for this request's shopper, or ``''`` for nobody.
 
-        Computed at most once per request. A loader that raises, or gives a
-        profile Ecwid would refuse, makes the shopper count as logged out and is
-        logged; when the app propagates exceptions (testing, debug) it raises.
+        Worked out at most once per request, with the user, ``userId`` and
+        profile every other part of the extension reads. A loader that raises,
+        or gives a profile Ecwid would refuse, makes the shopper count as
+        logged out and is logged; when the app propagates exceptions (testing,
+        debug) it raises.
         """
-        cached: str | None = g.get("_ecwid_sso_payload")
-        if cached is None:
-            cached = g._ecwid_sso_payload = self._sign_current_user()
-        return cached
+        return current_identity().payload
 
-    def _sign_current_user(self) -> str:
-        state = self.state()
-        if state.signer is None:
-            return ""
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        try:
-            user = self.current_user()
-            if user is None:
-                return ""
-            profile = self.profile_for(user)
-            if profile is None:
-                return ""
-            user_id = self.user_id_for(user)
-            payload = state.signer.sign(user_id, profile)
-        except Exception as exc:
-            signals.payload_failed.send(app, error=exc)
-            if _propagates(app):
-                raise
-            logger.error(
-                "Ecwid SSO: treating the shopper as logged out, because %s: %s",
-                type(exc).__name__,
-                exc,
-            )
-            return ""
-        signals.payload_issued.send(app, user_id=user_id)
-        return payload
+    def logout_current_user(self) -> None:
+        """Log the current shopper out of the site and void their sign-out links.
 
-    def login_state(self) -> str:
-        """An opaque marker of who is logged in, for cross-tab sync; never the payload."""
-        if not self.payload():
-            return "anonymous"
-        return user_marker(self.user_id_for(self.current_user()))
-
-    def sign_out_token(self) -> str | None:
-        """A sign-out token for the current user and session, or ``None`` for nobody."""
+        Calls the ``@sso.logout_handler`` (Flask-Login's ``logout_user`` by
+        default) and sends :data:`~flask_ecwid_sso.signals.user_signed_out`.
+        """
         user = self.current_user()
-        if user is None:
-            return None
-        return self.state().sign_out.issue(self.user_id_for(user))
-
-    def browser_config(self) -> dict[str, t.Any]:
-        """What the browser helper needs: the blueprint's URLs and the login-state marker."""
-        token = self.sign_out_token()
-        return {
-            "profileUrl": url_for("ecwid_sso.profile"),
-            "signInUrl": url_for("ecwid_sso.sign_in", _external=True),
-            "signOutUrl": (
-                None
-                if token is None
-                else url_for("ecwid_sso.sign_out", token=token, _external=True)
-            ),
-            "state": self.login_state(),
-            "redirectSignInPage": self.settings.redirect_sign_in_page,
-        }
-
-    def _render(self, template: str, **context: t.Any) -> Markup:
-        # The snippets need only what they are given, so they skip Flask's context
-        # processors (rendered on every page, that adds up). They are .html, so
-        # Jinja autoescapes every value in them.
-        snippet = current_app.jinja_env.get_template(template)
-        return Markup(snippet.render(nonce=self._nonce(), **context))  # noqa: S704
-
-    def _nonce(self) -> str | None:
-        nonce = getattr(request, "csp_nonce", None)
-        return nonce if isinstance(nonce, str) and nonce else None
+        self._callbacks.logout()
+        SignOutTokens.forget()
+        forget_identity()
+        signals.user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
 
     def sso_script(self) -> Markup:
         """The SSO script: defines ``ecwid_sso_profile`` and loads the sync helper.
@@ -370,83 +177,25 @@ class EcwidSSO:
         Renders once per page; later calls return nothing. Renders nothing when
         SSO is off.
         """
-        if self.state().signer is None or g.get("_ecwid_sso_script"):
-            return Markup("")
-        g._ecwid_sso_script = True
-        return self._render(
-            "ecwid_sso/sso_script.html",
-            payload=self.payload(),
-            config=self.browser_config(),
-            helper_url=url_for("ecwid_sso.static", filename="ecwid_sso/ecwid-sso.js"),
-        )
+        return rendering.sso_script()
 
     def widget(
         self,
         kind: WidgetKind = "store",
         *,
-        default_category_id: int | None = None,
-        default_product_id: int | None = None,
-        categories_per_row: int | None = None,
-        views: str | None = None,
-        category_view: StoreView | None = None,
-        search_view: StoreView | None = None,
         lang: str | None = None,
         base_url: str | None = None,
+        **options: Unpack[StoreOptions],
     ) -> Markup:
         """The embed code of one Ecwid widget: ``store``, ``categories``, ``search`` or ``cart``.
 
         The first widget of a page also brings the SSO script and Ecwid's
         ``script.js``; ``lang`` and ``base_url`` (the store page's path, for
-        Ecwid's clean URLs) belong to that first call. The store options are
-        Ecwid's ``xProductBrowser`` settings, validated.
+        Ecwid's clean URLs) belong to that first call. ``options`` are the store
+        widget's :class:`~flask_ecwid_sso.widgets.StoreOptions`, validated.
         """
-        code = embed(
-            kind,
-            self.settings.store_id,
-            default_category_id=default_category_id,
-            default_product_id=default_product_id,
-            categories_per_row=categories_per_row,
-            views=views,
-            category_view=category_view,
-            search_view=search_view,
-        )
-        return Markup("").join(
-            (
-                self.sso_script(),
-                self._loader(lang=lang, base_url=base_url),
-                self._render(
-                    code.template,
-                    container_id=code.container_id,
-                    function=code.function,
-                    arguments=code.arguments,
-                ),
-            )
-        )
-
-    def _loader(self, *, lang: str | None, base_url: str | None) -> Markup:
-        if g.get("_ecwid_sso_loader"):
-            if lang is not None or base_url is not None:
-                raise ValueError(
-                    "lang and base_url apply to the whole page: give them to the first"
-                    " ecwid_widget() call of the page"
-                )
-            return Markup("")
-        g._ecwid_sso_loader = True
-        settings = self.settings
-        return self._render(
-            "ecwid_sso/loader.html",
-            src=script_src(settings.script_url, settings.store_id, lang=lang),
-            base_url=None if base_url is None else check_base_url(base_url),
-        )
-
-    def _mark_response(self, response: Response) -> Response:
-        if g.get("_ecwid_sso_script") or g.get("_ecwid_sso_personal"):
-            response.vary.add("Cookie")
-        if g.get("_ecwid_sso_payload"):
-            # Replaces what the app set: public or max-age would let a cache replay it.
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers.pop("Expires", None)
-        return response
+        code = embed(kind, app_state().settings.store_id, options)
+        return rendering.widget(code, lang=lang, base_url=base_url)
 
     def find_customer(self, email: str) -> Customer | None:
         """The Ecwid customer with exactly this email, or ``None``; cached per app.
@@ -454,42 +203,27 @@ class EcwidSSO:
         Hits are kept ``ECWID_CUSTOMER_CACHE_TTL`` seconds, misses a few
         seconds only. Needs ``ECWID_API_TOKEN``.
         """
-        state = self.state()
+        state = app_state()
         client = state.client
-        key = _email_key(email)
-        found, customer = state.customers.get(key)
-        if found:
-            return customer
-        customer = client.find_customer_by_email(email)
-        ttl = None if customer is not None else min(MISS_TTL, state.settings.customer_cache_ttl)
-        state.customers.set(key, customer, ttl=ttl)
-        return customer
+        return state.customers.lookup(email, client.find_customer_by_email)
 
-    def customer_for(self, user: UserT) -> Customer | None:
+    def customer_for(self, user: t.Any) -> Customer | None:
         """The Ecwid customer of a site user, found by the email of their profile."""
-        profile = self.profile_for(user)
+        profile = profile_of(app_state().callbacks, user)
         return None if profile is None else self.find_customer(profile.email)
 
-    def _forget_customer(self, event: WebhookEvent) -> None:
-        cache = self.state().customers
-        if event.customer_email is not None:
-            cache.delete(_email_key(event.customer_email))
-        cache.delete_where(
-            lambda customer: customer is not None and str(customer.id) == str(event.entity_id)
-        )
-
     def dispatch_webhook(self, event: WebhookEvent) -> int:
-        """Run every handler registered for ``event``; return how many ran.
+        """Drop the cached customer ``event`` concerns, run its handlers; return how many ran.
 
         A handler that raises is logged and the others still run: Ecwid would
         retry a failed delivery for a day, which helps nobody.
         """
+        state = app_state()
+        if event.event_type.startswith("customer."):
+            state.customers.forget(event)
         signals.webhook_received.send(current_app._get_current_object(), event=event)  # type: ignore[attr-defined]
-        ran = 0
-        for event_types, handler in self._webhook_handlers:
-            if event_types is not None and event.event_type not in event_types:
-                continue
-            ran += 1
+        handlers = state.callbacks.handlers_for(event.event_type)
+        for handler in handlers:
             try:
                 handler(event)
             except Exception:
@@ -499,23 +233,23 @@ class EcwidSSO:
                     event.event_type,
                     event.event_id,
                 )
-        return ran
+        return len(handlers)
 
     def app_payload(self) -> AppPayload:
         """The native-app payload of this request (``?payload=&app_state=``), decrypted.
 
         Raises :class:`PayloadError` when it is missing, malformed or not for this app.
         """
-        secret = self.settings.client_secret
-        if secret is None:
+        settings = app_state().settings
+        if settings.client_secret is None:
             raise ConfigError(
                 "ECWID_CLIENT_SECRET is needed to decrypt native-app payloads",
                 key="ECWID_CLIENT_SECRET",
             )
-        decoded = decode_app_payload(request.args.get("payload", ""), secret)
-        if decoded.store_id != self.settings.store_id:
+        decoded = decode_app_payload(request.args.get("payload", ""), settings.client_secret)
+        if decoded.store_id != settings.store_id:
             raise PayloadError(
                 f"the payload is for store {decoded.store_id}, not ECWID_STORE_ID"
-                f" {self.settings.store_id}: the app is installed on another store too"
+                f" {settings.store_id}: the app is installed on another store too"
             )
         return dataclasses.replace(decoded, app_state=request.args.get("app_state"))

@@ -8,6 +8,7 @@ import typing as t
 from collections.abc import Mapping, MutableMapping
 
 from .exceptions import ConfigError
+from .numbers import is_whole_number
 from .signing import SSOSigner
 
 DEFAULTS: Mapping[str, t.Any] = {
@@ -140,8 +141,8 @@ class Settings:
                 " (my.ecwid.com/store/NNNN)",
                 key="ECWID_STORE_ID",
             )
-        if isinstance(raw_store, bool) or not (
-            isinstance(raw_store, int) or (isinstance(raw_store, str) and raw_store.isdigit())
+        if not (
+            is_whole_number(raw_store) or (isinstance(raw_store, str) and raw_store.isdigit())
         ):
             raise ConfigError(
                 f"ECWID_STORE_ID must be a whole number, not {raw_store!r}", key="ECWID_STORE_ID"

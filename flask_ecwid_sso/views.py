@@ -14,7 +14,6 @@ from flask import (
     Flask,
     Response,
     current_app,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -26,10 +25,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .debug import debug_page
 from .exceptions import ConfigError, WebhookError
-from .extension import EcwidSSO
+from .identity import current_identity
 from .redirects import safe_redirect_target
-from .signals import user_signed_out
-from .tokens import SignOutTokens
+from .rendering import browser_config, mark_personal, sign_out_token
+from .state import app_state
 from .webhooks import WebhookEvent, verify_webhook
 
 logger = logging.getLogger("flask_ecwid_sso")
@@ -62,7 +61,7 @@ def exempt_from_csrf(app: Flask) -> None:
 
 
 def _return_target(*candidates: str | None) -> str:
-    settings = EcwidSSO.state().settings
+    settings = app_state().settings
     default = url_for(settings.store_endpoint) if settings.store_endpoint else "/"
     return safe_redirect_target(
         *candidates, host=request.host, allowed_hosts=settings.allowed_hosts, default=default
@@ -70,7 +69,7 @@ def _return_target(*candidates: str | None) -> str:
 
 
 def _login_url(target: str) -> str:
-    endpoint = EcwidSSO.state().settings.login_endpoint
+    endpoint = app_state().settings.login_endpoint
     if endpoint is None:
         manager = getattr(current_app, "login_manager", None)
         endpoint = getattr(manager, "login_view", None)
@@ -84,19 +83,18 @@ def _login_url(target: str) -> str:
 
 
 def _personal(response: BaseResponse) -> BaseResponse:
-    g._ecwid_sso_personal = True
-    response.headers["Cache-Control"] = "private, no-store"
+    mark_personal()
     return response
 
 
 @blueprint.get("/profile")
 def profile() -> BaseResponse:
     """The current payload and URLs, for ``Ecwid.setSsoProfile`` after an AJAX login or logout."""
-    sso = EcwidSSO.state().extension
-    config = sso.browser_config()
+    identity = current_identity()
+    config = browser_config(identity)
     return _personal(
         jsonify(
-            profile=sso.payload(),
+            profile=identity.payload,
             signInUrl=config["signInUrl"],
             signOutUrl=config["signOutUrl"],
             state=config["state"],
@@ -107,9 +105,8 @@ def profile() -> BaseResponse:
 @blueprint.get("/sign-in")
 def sign_in() -> BaseResponse | tuple[str, int]:
     """Ecwid's ``signInUrl``: on to the site's login page, then back to the store."""
-    sso = EcwidSSO.state().extension
     target = _return_target(request.args.get("next"), request.referrer)
-    if sso.current_user() is None:
+    if not current_identity().logged_in:
         session.pop(_BOUNCE_KEY, None)
         return redirect(_login_url(target))
     now = time.time()
@@ -126,27 +123,18 @@ def sign_in() -> BaseResponse | tuple[str, int]:
     return redirect(target)
 
 
-def _log_out(target: str) -> BaseResponse:
-    sso = EcwidSSO.state().extension
-    user = sso.current_user()
-    sso._logout_handler()
-    SignOutTokens.forget()
-    user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
-    return _personal(redirect(target))
-
-
 @blueprint.route("/sign-out", methods=["GET", "POST"])
 def sign_out() -> BaseResponse | tuple[BaseResponse, int]:
     """Ecwid's ``signOutUrl``: logs out only with a valid token, else asks first."""
-    sso = EcwidSSO.state().extension
     source = request.form if request.method == "POST" else request.args
     target = _return_target(source.get("next"), request.referrer)
-    if sso.current_user() is None:
+    identity = current_identity()
+    if identity.user_id is None:
         return _personal(redirect(target))
-    user_id = sso.user_id_for(sso.current_user())
-    if EcwidSSO.state().sign_out.is_valid(source.get("token"), user_id):
-        return _log_out(target)
-    page = render_template("ecwid_sso/sign_out.html", token=sso.sign_out_token(), target=target)
+    if app_state().sign_out.is_valid(source.get("token"), identity.user_id):
+        app_state().extension.logout_current_user()
+        return _personal(redirect(target))
+    page = render_template("ecwid_sso/sign_out.html", token=sign_out_token(identity), target=target)
     status = 400 if request.method == "POST" else 200
     return _personal(Response(page, status=status, mimetype="text/html")), status
 
@@ -154,7 +142,7 @@ def sign_out() -> BaseResponse | tuple[BaseResponse, int]:
 @blueprint.post("/webhooks")
 def webhooks() -> tuple[Response, int]:
     """Ecwid's webhook URL: verify, drop repeats, dispatch, answer fast."""
-    state = EcwidSSO.state()
+    state = app_state()
     secret = state.settings.client_secret
     if secret is None:
         return jsonify(error="webhooks need ECWID_CLIENT_SECRET"), 404

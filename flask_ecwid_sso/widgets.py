@@ -10,12 +10,18 @@ import dataclasses
 import json
 import re
 import typing as t
+from collections.abc import Mapping
 
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
+
+from .numbers import is_whole_number
+
+if t.TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 WidgetKind = t.Literal["store", "categories", "search", "cart"]
 WIDGET_KINDS: tuple[WidgetKind, ...] = ("store", "categories", "search", "cart")
@@ -39,7 +45,7 @@ def script_json(value: object) -> Markup:
 
 
 def _whole_number(name: str, value: object, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if not is_whole_number(value) or value < minimum:
         raise ValueError(f"{name} must be an integer of at least {minimum}, not {value!r}")
     return value
 
@@ -57,20 +63,43 @@ class Embed:
 _FUNCTIONS = {"store": "xProductBrowser", "categories": "xCategoriesV2", "search": "xSearch"}
 
 
-def embed(kind: str, store_id: int, **store_options: t.Any) -> Embed:
-    """The embed code of a widget as Ecwid documents it, options validated.
+class StoreOptions(t.TypedDict, total=False):
+    """The store widget's options: Ecwid's ``xProductBrowser`` settings, in snake_case.
 
-    ``store_options`` are :func:`store_arguments`' keywords, for the store only.
+    ``views`` is Ecwid's layout list, e.g. ``"grid(20,3) list(60) table(60)"``.
+    """
+
+    default_category_id: int | None
+    default_product_id: int | None
+    categories_per_row: int | None
+    views: str | None
+    category_view: StoreView | None
+    search_view: StoreView | None
+
+
+STORE_OPTIONS: frozenset[str] = StoreOptions.__optional_keys__
+
+
+def embed(kind: str, store_id: int, options: Mapping[str, object]) -> Embed:
+    """The embed code of a widget as Ecwid documents it, its options checked.
+
+    Only the store widget takes options (:class:`StoreOptions`); ``None`` counts as not given.
     """
     if kind not in WIDGET_KINDS:
         raise ValueError(f"kind must be one of {', '.join(WIDGET_KINDS)}, not {kind!r}")
-    given = {name: value for name, value in store_options.items() if value is not None}
+    unknown = sorted(set(options) - STORE_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown widget option {', '.join(unknown)}")
+    given = {name: value for name, value in options.items() if value is not None}
     if kind != "store" and given:
         raise TypeError(f"the {kind} widget takes no store options, not {', '.join(given)}")
     if kind == "cart":
         return Embed("ecwid_sso/widget_cart.html", None, None, ())
     container = f"my-{kind}-{store_id}"
-    arguments = store_arguments(container, **given) if kind == "store" else [f"id={container}"]
+    if kind == "store":
+        arguments = store_arguments(container, **t.cast(StoreOptions, given))
+    else:
+        arguments = [f"id={container}"]
     return Embed("ecwid_sso/widget.html", container, _FUNCTIONS[kind], tuple(arguments))
 
 
@@ -80,20 +109,14 @@ def script_src(script_url: str, store_id: int, *, lang: str | None = None) -> st
     return src if lang is None else f"{src}&lang={check_lang(lang)}"
 
 
-def store_arguments(
-    container_id: str,
-    *,
-    default_category_id: int | None = None,
-    default_product_id: int | None = None,
-    categories_per_row: int | None = None,
-    views: str | None = None,
-    category_view: StoreView | None = None,
-    search_view: StoreView | None = None,
-) -> list[str]:
-    """The ``xProductBrowser`` arguments for these options, validated.
-
-    ``views`` is Ecwid's layout list, e.g. ``"grid(20,3) list(60) table(60)"``.
-    """
+def store_arguments(container_id: str, **options: Unpack[StoreOptions]) -> list[str]:
+    """The ``xProductBrowser`` arguments for these options, validated."""
+    default_category_id = options.get("default_category_id")
+    default_product_id = options.get("default_product_id")
+    categories_per_row = options.get("categories_per_row")
+    views = options.get("views")
+    category_view = options.get("category_view")
+    search_view = options.get("search_view")
     per_row = 3 if categories_per_row is None else categories_per_row
     arguments = [
         f"categoriesPerRow={_whole_number('categories_per_row', per_row, minimum=1)}",

@@ -22,6 +22,7 @@ from helpers import (
 from hypothesis import settings
 
 from flask_ecwid_sso import EcwidSSO
+from flask_ecwid_sso.state import app_state
 from flask_ecwid_sso.testing import FakeEcwid
 
 if t.TYPE_CHECKING:
@@ -112,8 +113,8 @@ def make_api_app(make_app: AppFactory, fake_ecwid: FakeEcwid) -> Iterator[AppFac
 
     yield factory
     for app in apps:
-        if EcwidSSO.state(app).settings.api_token:
-            EcwidSSO.state(app).client.close()
+        if app_state(app).settings.api_token:
+            app_state(app).client.close()
 
 
 @pytest.fixture

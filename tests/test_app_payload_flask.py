@@ -5,8 +5,9 @@ from conftest import AppFactory
 from flask import Flask
 from helpers import CLIENT_SECRET
 
-from flask_ecwid_sso import AppPayload, ConfigError, EcwidSSO, PayloadError
+from flask_ecwid_sso import AppPayload, ConfigError, PayloadError
 from flask_ecwid_sso.app_payload import encode_app_payload
+from flask_ecwid_sso.state import app_state
 
 N1_PAYLOAD = (
     "MDEyMzQ1Njc4OWFiY2RlZjI6H0h1iq6TOiLlcqot55-ekkK8jNBF3J-IkvNdmLcXunaiOy_5op4rZ2NGflJ-JCmMby"
@@ -16,7 +17,7 @@ N1_PAYLOAD = (
 
 def app_payload(app: Flask, query: str) -> AppPayload:
     with app.test_request_context(f"/app?{query}"):
-        return EcwidSSO.state(app).extension.app_payload()
+        return app_state(app).extension.app_payload()
 
 
 def test_vector_n1_through_a_request_carries_the_app_state(app: Flask) -> None:

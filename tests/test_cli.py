@@ -12,7 +12,8 @@ from conftest import AppFactory
 from flask import Flask
 from helpers import C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, check_payload, make_payload
 
-from flask_ecwid_sso import EcwidSSO, LegacyDigestWarning
+from flask_ecwid_sso import LegacyDigestWarning
+from flask_ecwid_sso.state import app_state
 from flask_ecwid_sso.testing import FakeEcwid
 
 
@@ -29,7 +30,7 @@ def cli_app(make_cli_app: AppFactory) -> Flask:
 
 def run(app: Flask, *args: str, input: str | None = None) -> Result:
     result = app.test_cli_runner().invoke(args=["ecwid", *args], input=input)
-    settings = EcwidSSO.state(app).settings
+    settings = app_state(app).settings
     everything = result.stdout + result.stderr
     for secret in (settings.client_secret, settings.sso_secret, settings.api_token):
         if secret:

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from helpers import CLIENT_SECRET
 
 from flask_ecwid_sso import EcwidAuthError, EcwidSSO, ProfileError
+from flask_ecwid_sso.state import app_state
 from flask_ecwid_sso.testing import FakeEcwid
 
 
@@ -93,7 +94,7 @@ def test_debug_page_lists_recent_api_answers(
     app = make_debug_app(ECWID_API_MAX_RETRIES=0)
     fake_ecwid.fail_next(403)
     with app.app_context():
-        client = EcwidSSO.state(app).client
+        client = app_state(app).client
         with pytest.raises(EcwidAuthError):
             client.find_customer_by_email("ann@example.com")
     text = page(app.test_client())

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import time
 import typing as t
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from flask.testing import FlaskClient
 from helpers import check_payload, payload_in
 
 from example_site import create_app
+from flask_ecwid_sso.webhooks import sign_webhook
 
 
 @pytest.fixture
@@ -122,8 +125,24 @@ def test_account_shows_the_customer_found_through_the_rest_api(shop: Shop) -> No
         log_in_over_http(browser, shop)
         before = browser.get(f"{shop.url}/account").text
         assert "no customer record for you yet" in before
-        shop.fake.add_customer({"email": "alice@example.com", "name": "Alice Liddell"})
-        shop.app.extensions["ecwid_sso"].customers.delete("alice@example.com")
+        created = shop.fake.add_customer({"email": "alice@example.com", "name": "Alice Liddell"})
+        event = {
+            "eventId": str(uuid.uuid4()),
+            "eventCreated": int(time.time()),
+            "storeId": shop.fake.store_id,
+            "entityId": created["id"],
+            "eventType": "customer.created",
+            "data": {"customerEmail": "alice@example.com"},
+        }
+        signature = sign_webhook(
+            event["eventCreated"], event["eventId"], shop.app.config["ECWID_CLIENT_SECRET"]
+        )
+        answer = browser.post(
+            f"{shop.url}/ecwid-sso/webhooks",
+            json=event,
+            headers={"X-Ecwid-Webhook-Signature": signature},
+        )
+        assert answer.json() == {"status": "ok", "handlers": 0}
         after = browser.get(f"{shop.url}/account").text
     assert "Customer number" in after
     assert "alice@example.com" in after

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from flask_ecwid_sso import ConfigError, EcwidSSO, Profile, ProfileError
 from flask_ecwid_sso.signals import payload_failed, payload_issued
+from flask_ecwid_sso.state import app_state
 from flask_ecwid_sso.widgets import script_json
 
 
@@ -66,7 +67,7 @@ def test_sso_needs_a_secret_key_at_start_up(make_app: AppFactory) -> None:
 def test_store_id_from_the_environment_may_be_a_string(make_app: AppFactory) -> None:
     app = make_app(ECWID_STORE_ID="1003")
     with app.test_request_context():
-        assert EcwidSSO.state(app).settings.store_id == 1003
+        assert app_state(app).settings.store_id == 1003
 
 
 def test_sso_off_needs_no_secret_and_renders_no_sso_script(make_app: AppFactory) -> None:

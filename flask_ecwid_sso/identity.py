@@ -1,0 +1,109 @@
+"""Who a request is for: the site user, their ``userId``, profile and payload, worked out once.
+
+Every place that needs to know (the payload, the login-state marker, the
+sign-out token, the blueprint's views) reads the one :class:`Identity` of the
+request, so one error rule covers them all: a loader that raises, or a profile
+Ecwid would refuse, makes the shopper *nobody*, logged and signalled once; or
+the error propagates when the app propagates exceptions (testing, debug).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import typing as t
+
+from flask import Flask, current_app, g
+
+from . import signals
+from .callbacks import Callbacks
+from .profile import Profile
+from .state import AppState, app_state
+
+logger = logging.getLogger("flask_ecwid_sso")
+
+_G_NAME = "_ecwid_sso_identity"
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    """The shopper of one request.
+
+    ``user`` is ``None`` for nobody: no one is logged in on the site, or a
+    loader failed. ``profile`` is ``None`` for a site user whom the profile
+    loader keeps out of the store; ``payload`` is ``''`` whenever there is
+    nothing to sign (nobody, no profile, SSO off).
+    """
+
+    user: t.Any = None
+    user_id: str | None = None
+    profile: Profile | None = None
+    payload: str = ""
+
+    @property
+    def logged_in(self) -> bool:
+        """Whether a site user is logged in (whatever the store is told)."""
+        return self.user is not None
+
+
+NOBODY = Identity()
+
+
+def current_identity() -> Identity:
+    """The identity of the current request, worked out on first use."""
+    identity: Identity | None = g.get(_G_NAME)
+    if identity is None:
+        identity = _resolve(app_state())
+        setattr(g, _G_NAME, identity)
+    return identity
+
+
+def resolved_identity() -> Identity | None:
+    """The identity of the current request if something asked for it already, else ``None``."""
+    return t.cast("Identity | None", g.get(_G_NAME))
+
+
+def forget_identity() -> None:
+    """Drop the request's identity, after a login or logout changed it."""
+    g.pop(_G_NAME, None)
+
+
+def profile_of(callbacks: Callbacks, user: t.Any) -> Profile | None:
+    """The validated :class:`Profile` the profile loader gives for ``user``, or ``None``."""
+    profile = callbacks.profile(user)
+    if profile is None or isinstance(profile, Profile):
+        return profile
+    return Profile.from_ecwid(profile)
+
+
+def propagates(app: Flask) -> bool:
+    """Whether ``app`` re-raises errors instead of answering 500 (``PROPAGATE_EXCEPTIONS``)."""
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    return bool(app.testing or app.debug) if propagate is None else bool(propagate)
+
+
+def _resolve(state: AppState) -> Identity:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    callbacks = state.callbacks
+    try:
+        user = callbacks.current_user()
+        if user is None:
+            return NOBODY
+        user_id = str(callbacks.user_id(user))
+        profile = profile_of(callbacks, user)
+        payload = ""
+        if profile is not None and state.signer is not None:
+            payload = state.signer.sign(user_id, profile)
+    except Exception as exc:
+        signals.payload_failed.send(app, error=exc)
+        if propagates(app):
+            raise
+        logger.error(
+            "Ecwid SSO: treating the shopper as logged out, because %s: %s",
+            type(exc).__name__,
+            exc,
+        )
+        return NOBODY
+    if payload:
+        signals.payload_issued.send(app, user_id=user_id)
+    return Identity(user=user, user_id=user_id, profile=profile, payload=payload)

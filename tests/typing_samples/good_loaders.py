@@ -1,0 +1,46 @@
+"""Loaders written as the README writes them: ``mypy --strict`` must accept every one."""
+
+from __future__ import annotations
+
+from flask_ecwid_sso import EcwidSSO, Person, Profile, WebhookEvent
+
+sso = EcwidSSO()
+
+
+class User:
+    id: int = 1
+    email: str = "alice@example.com"
+    name: str = "Alice"
+
+
+@sso.current_user_loader
+def current_user() -> User | None:
+    return User()
+
+
+@sso.profile_loader
+def profile(user: User) -> Profile:
+    return Profile(email=user.email, billing_person=Person(name=user.name))
+
+
+@sso.profile_loader
+def profile_mapping(user: User) -> dict[str, str] | None:
+    return {"email": user.email}
+
+
+@sso.user_id_loader
+def user_id(user: User) -> int:
+    return user.id
+
+
+@sso.logout_handler
+def logout() -> None:
+    pass
+
+
+@sso.on_webhook("customer.updated")
+def customer_updated(event: WebhookEvent) -> None:
+    pass
+
+
+assert profile(User()).email == "alice@example.com"
