@@ -141,9 +141,7 @@ class Settings:
                 " (my.ecwid.com/store/NNNN)",
                 key="ECWID_STORE_ID",
             )
-        if not (
-            is_whole_number(raw_store) or (isinstance(raw_store, str) and raw_store.isdigit())
-        ):
+        if not (is_whole_number(raw_store) or (isinstance(raw_store, str) and raw_store.isdigit())):
             raise ConfigError(
                 f"ECWID_STORE_ID must be a whole number, not {raw_store!r}", key="ECWID_STORE_ID"
             )
