@@ -68,9 +68,3 @@ class TTLCache(t.Generic[K, V]):
         """Forget ``key``, if present."""
         with self._lock:
             self._entries.pop(key, None)
-
-    def delete_where(self, predicate: Callable[[V], bool]) -> None:
-        """Forget every entry whose value satisfies ``predicate``."""
-        with self._lock:
-            for key in [key for key, (_, value) in self._entries.items() if predicate(value)]:
-                del self._entries[key]

@@ -450,3 +450,34 @@ def test_values_through_the_ecwid_json_filter_stay_inside_the_script(
     assert html.lower().count("<script") == 1
     assert html.lower().count("</script") == 1
     assert json.loads(html[len("<script>var x = ") : -len(";</script>")]) == hostile
+
+
+def test_the_signer_of_an_app_without_sso_says_sso_is_off(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso, ECWID_SSO_ENABLED=False)
+    with app.app_context(), pytest.raises(ConfigError, match="ECWID_SSO_ENABLED"):
+        sso.signer  # noqa: B018 - the property raises
+
+
+def test_the_client_without_a_token_names_the_setting(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso)
+    with app.app_context(), pytest.raises(ConfigError, match="ECWID_API_TOKEN") as caught:
+        sso.client  # noqa: B018 - the property raises
+    assert caught.value.key == "ECWID_API_TOKEN"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"ECWID_LOGIN_ENDPOINT": 5}, "must be a string"),
+        ({"ECWID_SSO_ENABLED": 2}, "True or False"),
+        ({"ECWID_API_TIMEOUT": True}, "must be a number"),
+        ({"ECWID_STORE_ID": "0"}, "positive"),
+    ],
+)
+def test_settings_say_what_is_wrong_with_a_value(
+    make_app: AppFactory, config: dict[str, t.Any], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        make_app(**config)
