@@ -33,7 +33,23 @@ from .storefront import Storefront
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["ALL_SCOPES", "FakeEcwid", "LoggedRequest"]
+__all__ = [
+    "ALL_SCOPES",
+    "DEFAULT_API_TOKEN",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_STORE_ID",
+    "FakeEcwid",
+    "LoggedRequest",
+]
+
+#: The fake's fixed demo credentials, shared by the fixture and
+#: ``python -m flask_ecwid_sso.testing``. They are public: never use them for
+#: a real store. The secret has the 32 characters of Ecwid's client secrets.
+DEFAULT_STORE_ID = 1003
+DEFAULT_CLIENT_ID = "fake-app"
+DEFAULT_CLIENT_SECRET = "fakeEcwidDemoSecret0123456789abc"  # noqa: S105 (public demo value)
+DEFAULT_API_TOKEN = "secret_fake"  # noqa: S105 (public demo value)
 
 #: The scopes a fresh fake grants; remove one to see Ecwid's 403.
 ALL_SCOPES = frozenset(
@@ -54,6 +70,7 @@ class LoggedRequest(t.NamedTuple):
 class FakeEcwid:
     """A WSGI app that behaves like Ecwid for one store: storefront, SSO and REST API.
 
+    The credentials default to the fixed ``DEFAULT_*`` demo values.
     ``customers`` holds the store's customers as Ecwid-shaped dicts; the
     constructor's ``customers`` go through :meth:`add_customer`.
 
@@ -89,10 +106,10 @@ class FakeEcwid:
 
     def __init__(
         self,
-        store_id: int = 1003,
-        client_id: str = "fake-app",
-        client_secret: str = "fake-client-secret-0123456789abcdef",  # noqa: S107 (a fake)
-        api_token: str = "secret_fake",  # noqa: S107 (a fake)
+        store_id: int = DEFAULT_STORE_ID,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        api_token: str = DEFAULT_API_TOKEN,
         digest: str = "sha256",
         customers: Iterable[Mapping[str, t.Any]] = (),
         *,
