@@ -4,11 +4,16 @@
 the pytest plugin's ``fake_ecwid`` fixture does that for one test. Its
 ``script_url`` serves a small storefront whose SSO payloads the fake judges
 with Ecwid's rules, recording each verdict as an :class:`SSOLogEntry`.
+``python -m flask_ecwid_sso.testing`` serves one on its own, until stopped.
 """
 
 from __future__ import annotations
 
 from .fake import ALL_SCOPES as ALL_SCOPES
+from .fake import DEFAULT_API_TOKEN as DEFAULT_API_TOKEN
+from .fake import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID
+from .fake import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET
+from .fake import DEFAULT_STORE_ID as DEFAULT_STORE_ID
 from .fake import FakeEcwid as FakeEcwid
 from .fake import LoggedRequest as LoggedRequest
 from .sso_check import SSOLogEntry as SSOLogEntry
