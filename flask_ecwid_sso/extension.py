@@ -80,7 +80,7 @@ class EcwidSSO:
                 " links and the login-state marker (and sessions, for any login)",
                 key="SECRET_KEY",
             )
-        app.extensions[EXTENSION_KEY] = AppState.create(self, settings, self._callbacks)
+        app.extensions[EXTENSION_KEY] = AppState.create(app, self, settings, self._callbacks)
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
@@ -213,14 +213,13 @@ class EcwidSSO:
         return None if profile is None else self.find_customer(profile.email)
 
     def dispatch_webhook(self, event: WebhookEvent) -> int:
-        """Drop the cached customer ``event`` concerns, run its handlers; return how many ran.
+        """Run the handlers registered for ``event``; return how many ran.
 
-        A handler that raises is logged and the others still run: Ecwid would
+        The blueprint's webhook view calls it once per verified, new event. A
+        handler that raises is logged and the others still run: Ecwid would
         retry a failed delivery for a day, which helps nobody.
         """
         state = app_state()
-        if event.event_type.startswith("customer."):
-            state.customers.forget(event)
         signals.webhook_received.send(current_app._get_current_object(), event=event)  # type: ignore[attr-defined]
         handlers = state.callbacks.handlers_for(event.event_type)
         for handler in handlers:

@@ -7,8 +7,10 @@ import re
 import typing as t
 from collections.abc import Mapping, MutableMapping
 
+from .cache_backends import check_cache_url
 from .exceptions import ConfigError
 from .numbers import is_whole_number
+from .payload_claims import Claims
 from .signing import SSOSigner
 
 DEFAULTS: Mapping[str, t.Any] = {
@@ -30,6 +32,7 @@ DEFAULTS: Mapping[str, t.Any] = {
     "ECWID_API_MAX_RETRIES": 3,
     "ECWID_CUSTOMER_CACHE_TTL": 300,
     "ECWID_REDIRECT_SIGN_IN_PAGE": False,
+    "ECWID_CACHE": "memory://",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -81,6 +84,20 @@ def _url(config: Mapping[str, t.Any], key: str, *, allow_path: bool = False) -> 
     raise ConfigError(f"{key} must be {kind}, without a query, not {value!r}", key=key)
 
 
+def _cache(config: Mapping[str, t.Any]) -> object:
+    value = config.get("ECWID_CACHE")
+    if isinstance(value, str):
+        check_cache_url(value.strip())
+        return value.strip()
+    if value is None:
+        raise ConfigError(
+            "ECWID_CACHE must be set: memory:// for one process, file:///folder or"
+            " redis://host:port/db for several",
+            key="ECWID_CACHE",
+        )
+    return value
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """The extension's configuration for one app, validated.
@@ -109,6 +126,8 @@ class Settings:
     api_max_retries: int
     customer_cache_ttl: float
     redirect_sign_in_page: bool
+    #: ``ECWID_CACHE`` as given: a checked URL, a cachelib cache, or a Flask-Caching ``Cache``.
+    cache: object = dataclasses.field(default="memory://", repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -116,13 +135,12 @@ class Settings:
         values = (self.client_secret, self.sso_secret, self.api_token)
         return tuple(value for value in values if value)
 
-    def make_signer(self) -> SSOSigner | None:
-        """The signer SSO uses, or ``None`` while SSO is off."""
+    def make_signer(self, claims: Claims | None = None) -> SSOSigner | None:
+        """The signer SSO uses, unique by ``claims``, or ``None`` while SSO is off."""
         if not self.sso_enabled or self.sso_secret is None or self.sso_app_id is None:
             return None
-        if self.sso_app_field == "appId":
-            return SSOSigner(self.sso_secret, app_id=self.sso_app_id, digest=self.sso_digest)
-        return SSOSigner(self.sso_secret, client_id=self.sso_app_id, digest=self.sso_digest)
+        app = {"app_id" if self.sso_app_field == "appId" else "client_id": self.sso_app_id}
+        return SSOSigner(self.sso_secret, digest=self.sso_digest, claims=claims, **app)
 
     @classmethod
     def from_config(cls, config: MutableMapping[str, t.Any]) -> Settings:
@@ -231,4 +249,5 @@ class Settings:
             api_max_retries=int(retries),
             customer_cache_ttl=_number(config, "ECWID_CUSTOMER_CACHE_TTL", minimum=0),
             redirect_sign_in_page=_flag(config, "ECWID_REDIRECT_SIGN_IN_PAGE"),
+            cache=_cache(config),
         )

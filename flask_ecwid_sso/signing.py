@@ -14,13 +14,13 @@ import dataclasses
 import hmac
 import json
 import re
-import threading
 import time
 import typing as t
 import warnings
 from collections.abc import Mapping
 
 from .exceptions import ConfigError, LegacyDigestWarning, ProfileError, TokenError
+from .payload_claims import Claims, LocalClaims
 from .profile import Profile
 
 AppField = t.Literal["appClientId", "appId"]
@@ -156,48 +156,6 @@ def decode_payload(payload: str | bytes, *, now: float | None = None) -> Decoded
     )
 
 
-class _IssuedSeconds:
-    """Remembers the seconds in which each user was issued a payload.
-
-    Ecwid refuses a signature it has seen recently, and two payloads for one
-    user signed in the same second would be byte-identical. So a payload takes
-    the latest second not yet used for its user, at most ``max_backdate``
-    seconds back (Ecwid accepts ten minutes, so the payload keeps nearly all of
-    its window). Past that, the n-th extra payload of a second gets n spaces of
-    insignificant whitespace after the JSON, which also changes the signature.
-    """
-
-    def __init__(self, max_backdate: int) -> None:
-        self.max_backdate = max_backdate
-        self._used: dict[str, dict[int, int]] = {}
-        self._lock = threading.Lock()
-        self._pruned_at = 0
-
-    def claim(self, user_id: str, now: int) -> tuple[int, int]:
-        """Return ``(timestamp, padding)`` for the next payload of ``user_id``."""
-        with self._lock:
-            if now - self._pruned_at > self.max_backdate:
-                self._prune(now)
-            used = self._used.setdefault(user_id, {})
-            for second in range(now, now - self.max_backdate - 1, -1):
-                if second not in used:
-                    used[second] = 1
-                    return second, 0
-            padding = used[now]
-            used[now] = padding + 1
-            return now, padding
-
-    def _prune(self, now: int) -> None:
-        # Claims never reach below now - max_backdate, so older seconds cannot collide.
-        oldest = now - self.max_backdate
-        self._used = {
-            user_id: kept
-            for user_id, seconds in self._used.items()
-            if (kept := {second: n for second, n in seconds.items() if second >= oldest})
-        }
-        self._pruned_at = now
-
-
 class SSOSigner:
     """Sign and verify Storefront SSO payloads for one Ecwid app.
 
@@ -208,7 +166,9 @@ class SSOSigner:
     since Ecwid stopped accepting SHA-1 payloads on 2025-03-20.
 
     Payloads signed without an explicit ``timestamp`` are never byte-identical
-    for the same user within this signer (see ``max_backdate``).
+    for the same user: ``claims`` decides their timestamp and trailing
+    whitespace (default: :class:`~flask_ecwid_sso.payload_claims.LocalClaims`,
+    unique within the process and, by a random tag, across processes).
     """
 
     #: Payloads longer than this are refused before any work is done.
@@ -225,6 +185,7 @@ class SSOSigner:
         client_id: str | None = None,
         app_id: str | None = None,
         digest: str = "sha256",
+        claims: Claims | None = None,
     ) -> None:
         if not isinstance(secret, str) or not secret:
             raise ConfigError("the SSO secret must be a non-empty string", key="secret")
@@ -255,7 +216,7 @@ class SSOSigner:
         self.digest: Digest = t.cast(Digest, digest)
         self.app_field: AppField = "appClientId" if client_id is not None else "appId"
         self.app_id: str = app_value
-        self._issued = _IssuedSeconds(self.max_backdate)
+        self.claims: Claims = LocalClaims(self.max_backdate) if claims is None else claims
 
     def __repr__(self) -> str:
         return f"<SSOSigner {self.app_field}={self.app_id!r} digest={self.digest!r}>"
@@ -288,13 +249,13 @@ class SSOSigner:
             raise ProfileError("user_id must not be blank", field="userId")
         if not isinstance(profile, Profile):
             profile = Profile.from_ecwid(profile)
-        padding = 0
+        suffix = ""
         if timestamp is None:
-            timestamp, padding = self._issued.claim(user, int(time.time()))
+            timestamp, suffix = self.claims.claim(user, int(time.time()))
         elif isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
             raise ValueError(f"timestamp must be whole UNIX seconds, not {timestamp!r}")
         document = {self.app_field: self.app_id, "userId": user, "profile": profile.to_ecwid()}
-        text = _JSON.encode(document) + " " * padding
+        text = _JSON.encode(document) + suffix
         message = base64.b64encode(text.encode("ascii")).decode("ascii")
         return f"{message} {self._signature(message, str(timestamp))} {timestamp}"
 

@@ -10,14 +10,18 @@ import dataclasses
 import threading
 import typing as t
 
+from cachelib import BaseCache, SimpleCache
 from flask import Flask, current_app
 
 from .api import EcwidClient
-from .cache import TTLCache
+from .cache_backends import KEY as CACHE_KEY
+from .cache_backends import backend_from_url, describe_url
 from .callbacks import Callbacks
 from .customer_cache import CustomerCache
 from .exceptions import ConfigError
+from .payload_claims import LocalClaims, SharedClaims
 from .settings import Settings
+from .shared_state import SharedState
 from .signing import SSOSigner
 from .tokens import SignOutTokens
 
@@ -25,36 +29,54 @@ if t.TYPE_CHECKING:
     from .extension import EcwidSSO
 
 EXTENSION_KEY = "ecwid_sso"
-#: How long a webhook's ``eventId`` is remembered, so a repeat is not dispatched again.
-SEEN_WEBHOOK_TTL = 3600
+#: How long a webhook's ``eventId`` is remembered: Ecwid retries a delivery for 24 hours.
+SEEN_WEBHOOK_TTL = 25 * 3600
 
 
 @dataclasses.dataclass(eq=False)
 class AppState:
-    """The settings, signer, callbacks, caches and REST client of one app."""
+    """The settings, signer, callbacks, shared state and REST client of one app."""
 
     extension: EcwidSSO
     settings: Settings
     callbacks: Callbacks
     signer: SSOSigner | None
+    shared: SharedState
     customers: CustomerCache
-    seen_webhooks: TTLCache[str, bool]
     sign_out: SignOutTokens
     client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
     client_instance: EcwidClient | None = dataclasses.field(default=None, repr=False)
 
     @classmethod
-    def create(cls, extension: EcwidSSO, settings: Settings, callbacks: Callbacks) -> AppState:
-        """The state of an app just registered with these settings."""
+    def create(
+        cls, app: Flask, extension: EcwidSSO, settings: Settings, callbacks: Callbacks
+    ) -> AppState:
+        """The state of ``app``, registered with these settings (connects to nothing yet)."""
+        cache, description, shared_between_processes = _backend(app, settings.cache)
+        shared = SharedState(
+            cache,
+            namespace=f"ecwid-sso:{settings.store_id}",
+            description=description,
+            shared=shared_between_processes,
+        )
+        claims = SharedClaims(shared, LocalClaims()) if shared.shared else LocalClaims()
         return cls(
             extension=extension,
             settings=settings,
             callbacks=callbacks,
-            signer=settings.make_signer(),
-            customers=CustomerCache(ttl=settings.customer_cache_ttl),
-            seen_webhooks=TTLCache(ttl=SEEN_WEBHOOK_TTL, max_size=10_000),
+            signer=settings.make_signer(claims),
+            shared=shared,
+            customers=CustomerCache(shared, ttl=settings.customer_cache_ttl),
             sign_out=SignOutTokens(),
         )
+
+    def remember_webhook(self, event_id: str) -> bool:
+        """Whether ``event_id`` is new to every process sharing the store; remember it if so.
+
+        Raises :class:`~flask_ecwid_sso.shared_state.StoreUnavailable` when the
+        store cannot tell.
+        """
+        return self.shared.add(f"webhook:{event_id}", 1, ttl=SEEN_WEBHOOK_TTL)
 
     @property
     def client(self) -> EcwidClient:
@@ -75,6 +97,25 @@ class AppState:
                     max_retries=self.settings.api_max_retries,
                 )
             return self.client_instance
+
+
+def _backend(app: Flask, value: object) -> tuple[BaseCache, str, bool]:
+    if isinstance(value, str):
+        cache, shared = backend_from_url(value)
+        return cache, describe_url(value), shared
+    if not isinstance(value, BaseCache):
+        # A Flask-Caching Cache keeps its backend in app.extensions["cache"].
+        registered = app.extensions.get("cache")
+        backend = registered.get(value) if isinstance(registered, dict) else None
+        if not isinstance(backend, BaseCache):
+            raise ConfigError(
+                f"{CACHE_KEY} must be a URL, a cachelib cache, or a Flask-Caching Cache"
+                " already registered on this app (call its init_app first), not a"
+                f" {type(value).__name__}",
+                key=CACHE_KEY,
+            )
+        value = backend
+    return value, f"{type(value).__name__} instance", not isinstance(value, SimpleCache)
 
 
 def app_state(app: Flask | None = None) -> AppState:

@@ -28,6 +28,7 @@ from .exceptions import ConfigError, WebhookError
 from .identity import current_identity
 from .redirects import safe_redirect_target
 from .rendering import browser_config, mark_personal, sign_out_token
+from .shared_state import StoreUnavailable
 from .state import app_state
 from .webhooks import WebhookEvent, verify_webhook
 
@@ -160,8 +161,15 @@ def webhooks() -> tuple[Response, int]:
     if event.store_id != state.settings.store_id:
         logger.info("ignoring a webhook for store %s", event.store_id)
         return jsonify(status="ignored", reason="another store"), 200
-    if not state.seen_webhooks.add(event.event_id, True):
-        return jsonify(status="duplicate"), 200
+    try:
+        # Dropping cached customers first is safe to repeat: a failure below gets a retry.
+        if event.event_type.startswith("customer."):
+            state.customers.forget(event)
+        if not state.remember_webhook(event.event_id):
+            return jsonify(status="duplicate"), 200
+    except StoreUnavailable as exc:
+        logger.error("Ecwid webhook %s deferred: %s", event.event_id, exc)
+        return jsonify(error="the shared store is unreachable; Ecwid will retry"), 503
     handled = state.extension.dispatch_webhook(event)
     return jsonify(status="ok", handlers=handled), 200
 

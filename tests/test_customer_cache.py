@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 import pytest
+from cachelib import BaseCache, SimpleCache
 from conftest import AppFactory
 from helpers import ManualClock
 from test_views import deliver, event_body
 
 from flask_ecwid_sso import Customer, EcwidSSO, WebhookEvent
+from flask_ecwid_sso.cache_backends import MemoryCache
 from flask_ecwid_sso.customer_cache import MISS_TTL, CustomerCache
+from flask_ecwid_sso.shared_state import SharedState
 from flask_ecwid_sso.testing import FakeEcwid
 
-ALICE = Customer(id=7, email="alice@example.com", name="Alice")
+ALICE = Customer.from_ecwid({"id": 7, "email": "alice@example.com", "name": "Alice"})
 
 
 class Directory:
@@ -40,9 +44,15 @@ def event(entity_id: int | str = 7, email: str | None = None) -> WebhookEvent:
     )
 
 
+def memory_state(cache: BaseCache | None = None) -> SharedState:
+    return SharedState(
+        cache or MemoryCache(), namespace="test", description="memory://", shared=False
+    )
+
+
 @pytest.fixture
 def cache(clock: ManualClock) -> CustomerCache:
-    return CustomerCache(ttl=300, clock=clock)
+    return CustomerCache(memory_state(), ttl=300, clock=clock)
 
 
 def test_a_hit_is_served_without_asking_again(cache: CustomerCache) -> None:
@@ -68,13 +78,15 @@ def test_a_miss_is_kept_only_briefly(cache: CustomerCache, clock: ManualClock) -
     assert cache.lookup("new@example.com", directory) is None
     assert cache.lookup("new@example.com", directory) is None
     assert len(directory.asked) == 1
-    directory.by_email["new@example.com"] = Customer(id=8, email="new@example.com")
+    directory.by_email["new@example.com"] = Customer.from_ecwid(
+        {"id": 8, "email": "new@example.com"}
+    )
     clock.advance(MISS_TTL + 0.1)
     assert cache.lookup("new@example.com", directory) is not None
 
 
 def test_a_ttl_of_zero_turns_caching_off(clock: ManualClock) -> None:
-    cache = CustomerCache(ttl=0, clock=clock)
+    cache = CustomerCache(memory_state(), ttl=0, clock=clock)
     directory = Directory(ALICE)
     for _ in range(3):
         assert cache.lookup("alice@example.com", directory) == ALICE
@@ -83,18 +95,41 @@ def test_a_ttl_of_zero_turns_caching_off(clock: ManualClock) -> None:
     assert len(directory.asked) == 5
 
 
-def test_the_oldest_entries_are_evicted_past_max_size(clock: ManualClock) -> None:
-    cache = CustomerCache(ttl=300, max_size=2, clock=clock)
-    people = [Customer(id=n, email=f"p{n}@example.com") for n in range(3)]
+def test_entries_a_backend_evicts_are_looked_up_again(clock: ManualClock) -> None:
+    cache = CustomerCache(memory_state(SimpleCache(threshold=2)), ttl=300, clock=clock)
+    people = [Customer.from_ecwid({"id": n, "email": f"p{n}@example.com"}) for n in range(4)]
     directory = Directory(*people)
     for person in people:
         cache.lookup(t.cast(str, person.email), directory)
-    cache.lookup("p2@example.com", directory)
-    cache.lookup("p1@example.com", directory)
-    assert len(directory.asked) == 3
-    cache.lookup("p0@example.com", directory)
-    assert directory.asked[-1] == "p0@example.com"
-    assert len(directory.asked) == 4
+    for person in people:
+        assert cache.lookup(t.cast(str, person.email), directory) == person
+    assert len(directory.asked) > 4
+
+
+def test_entries_are_stored_as_json_records(clock: ManualClock) -> None:
+    backend = MemoryCache()
+    cache = CustomerCache(memory_state(backend), ttl=300, clock=clock)
+    record = {"id": 7, "email": "alice@example.com", "name": "Alice"}
+    found = cache.lookup("alice@example.com", Directory(Customer.from_ecwid(record)))
+    stored = backend.get("test:customer:alice@example.com")
+    assert json.loads(json.dumps(stored)) == stored
+    assert stored["customer"] == record
+    assert cache.lookup("alice@example.com", Directory()) == found
+
+
+def test_an_unreachable_store_sends_every_lookup_to_ecwid(clock: ManualClock) -> None:
+    class Down(BaseCache):
+        def get(self, key: str) -> t.Any:
+            raise ConnectionError("redis is down")
+
+        def set(self, key: str, value: t.Any, timeout: t.Any = None) -> bool:
+            raise ConnectionError("redis is down")
+
+    cache = CustomerCache(memory_state(Down()), ttl=300, clock=clock)
+    directory = Directory(ALICE)
+    assert cache.lookup("alice@example.com", directory) == ALICE
+    assert cache.lookup("alice@example.com", directory) == ALICE
+    assert len(directory.asked) == 2
 
 
 @pytest.mark.parametrize("entity_id", [7, "7"])

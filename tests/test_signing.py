@@ -287,8 +287,19 @@ def test_repeated_payloads_for_one_user_are_never_identical(signer: SSOSigner) -
         {"appClientId": "my-cool-app", "userId": "u1", "profile": JOHN}, separators=(",", ":")
     ).encode()
     messages = [base64.b64decode(payload.split(" ")[0]) for payload in payloads]
-    assert messages[: signer.max_backdate + 1] == [compact] * (signer.max_backdate + 1)
-    assert all(message.rstrip(b" ") == compact for message in messages)
+    tagged = compact + signer.claims.tag.encode()  # type: ignore[attr-defined]
+    assert messages[: signer.max_backdate + 1] == [tagged] * (signer.max_backdate + 1)
+    assert all(message.startswith(tagged) for message in messages)
+    assert all(message.rstrip(b" \t\n\r") == compact for message in messages)
+
+
+def test_two_processes_signing_alike_never_give_the_same_payload() -> None:
+    first = SSOSigner(CLIENT_SECRET, client_id="my-cool-app")
+    second = SSOSigner(CLIENT_SECRET, client_id="my-cool-app")
+    now = int(time.time())
+    payloads = [signer.sign("u1", JOHN) for signer in (first, second) for _ in range(40)]
+    assert len(set(payloads)) == 80
+    assert {int(payload.split(" ")[2]) for payload in payloads} <= set(range(now - 31, now + 2))
 
 
 def test_other_users_keep_the_current_second(signer: SSOSigner) -> None:
