@@ -15,7 +15,8 @@ import typing as t
 from collections.abc import Mapping
 
 import flask_login
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -30,7 +31,7 @@ from flask_ecwid_sso import (
     safe_redirect_target,
 )
 
-from . import db
+from . import db, limits
 
 sso = EcwidSSO()
 login_manager = flask_login.LoginManager()
@@ -56,12 +57,13 @@ def create_app(
         _use_fake_ecwid(app, public_url)
 
     db.init_app(app)
+    limiter = limits.init_limiter(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "login"
     login_manager.login_message = "Please sign in to see that page."
     sso.init_app(app)
-    _register_views(app)
+    _register_views(app, limiter)
     return app
 
 
@@ -106,8 +108,29 @@ def _use_fake_ecwid(app: Flask, public_url: str) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> db.User | None:
-    return db.get(int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> db.User | None:
+    return db.get_by_session_id(session_id)
+
+
+@sso.user_id_loader
+def ecwid_user_id(user: db.User) -> int:
+    return user.id
+
+
+def start_session(user: db.User) -> None:
+    """Log ``user`` in on a fresh session: nothing from before the login survives it."""
+    session.clear()
+    flask_login.login_user(user)
+
+
+@sso.logout_handler
+def end_session() -> None:
+    """Log out for good: the session is emptied and every copy of its cookie stops working."""
+    user = flask_login.current_user
+    if user.is_authenticated:
+        db.end_sessions(user.id)
+    flask_login.logout_user()
+    session.clear()
 
 
 @sso.profile_loader
@@ -117,7 +140,7 @@ def ecwid_profile(user: db.User) -> Profile:
     )
 
 
-def _register_views(app: Flask) -> None:
+def _register_views(app: Flask, limiter: Limiter) -> None:
     @app.get("/")
     def home() -> str:
         return render_template("home.html")
@@ -127,6 +150,8 @@ def _register_views(app: Flask) -> None:
         return render_template("store.html")
 
     @app.route("/login", methods=["GET", "POST"])
+    @limiter.limit(limits.LOGIN_LIMIT, key_func=limits.client_address_key, methods=["POST"])
+    @limiter.limit(limits.LOGIN_LIMIT, key_func=limits.login_email_key, methods=["POST"])
     def login() -> str | Response:
         target = safe_redirect_target(
             request.values.get("next"),
@@ -137,7 +162,7 @@ def _register_views(app: Flask) -> None:
         if request.method == "POST":
             user = db.authenticate(request.form.get("email", ""), request.form.get("password", ""))
             if user is not None:
-                flask_login.login_user(user)
+                start_session(user)
                 return redirect(target)
             flash("That email and password do not match an account.", "error")
         return render_template("login.html", next=target)
@@ -161,13 +186,13 @@ def _register_views(app: Flask) -> None:
             except sqlite3.IntegrityError:
                 flash("There is already an account with that email.", "error")
                 return render_template("register.html")
-            flask_login.login_user(user)
+            start_session(user)
             return redirect(url_for("store"))
         return render_template("register.html")
 
     @app.post("/logout")
     def logout() -> Response:
-        flask_login.logout_user()
+        end_session()
         return redirect(url_for("home"))
 
     @app.get("/account")
