@@ -89,11 +89,9 @@ def _not_ready(environ: t.Any, start_response: t.Any) -> list[bytes]:
 def _use_fake_ecwid(app: Flask, public_url: str) -> None:
     from flask_ecwid_sso.testing import FakeEcwid
 
-    fake = FakeEcwid(
-        client_id="fern-and-fig-demo",
-        client_secret=secrets.token_urlsafe(24),
-        api_token="secret_" + secrets.token_urlsafe(16),
-    )
+    # FakeEcwid's fixed demo credentials: every process (the server, `flask ecwid ...`)
+    # signs and checks with the same ones. They protect nothing real.
+    fake = FakeEcwid()
     fake.url = public_url.rstrip("/") + FAKE_PREFIX
     app.config.update(
         ECWID_STORE_ID=fake.store_id,

@@ -20,6 +20,7 @@ from helpers import (
     running,
 )
 from hypothesis import settings
+from servers import RedisServer
 
 from flask_ecwid_sso import EcwidSSO
 from flask_ecwid_sso.state import app_state
@@ -182,3 +183,17 @@ def page(browser: Browser) -> t.Iterator[Page]:
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+# -- real servers: redis-server ------------------------------------------------
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> t.Iterator[RedisServer]:
+    """A private redis-server on a free loopback port, stopped after the test."""
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import sqlite3
-import subprocess
-import time
 import typing as t
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import check_payload, payload_in
+from servers import RedisServer
 
 from example_site import create_app, db
 
@@ -198,38 +194,10 @@ def test_an_app_can_turn_the_limit_off(make_site: SiteFactory) -> None:
         assert log_in(client, password="wrong").status_code == 200
 
 
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A private redis-server on a free loopback port, stopped after the test."""
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(binary).exists():
-        pytest.skip("no redis-server: apt-get install -y redis-server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - a fixed local binary
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        with redis.Redis.from_url(url) as connection:
-            for _ in range(100):
-                try:
-                    connection.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 def test_workers_sharing_a_redis_ecwid_cache_share_the_limit(
-    make_site: SiteFactory, redis_url: str
+    make_site: SiteFactory, redis_server: RedisServer
 ) -> None:
-    first, second = (make_site(ECWID_CACHE=redis_url).test_client() for _ in range(2))
+    first, second = (make_site(ECWID_CACHE=redis_server.url).test_client() for _ in range(2))
     for n in range(10):
         assert log_in(first if n % 2 else second, password="wrong").status_code == 200
     assert log_in(first, password="wrong").status_code == 429
