@@ -260,7 +260,12 @@ def test_create_customer_returns_the_new_id(fake_ecwid: FakeEcwid, client: Ecwid
     customer = client.get_customer(customer_id)
     assert customer.email == "new@example.com"
     assert customer.name == "New Shopper"
-    assert customer.billing_person == {"name": "New Shopper", "countryCode": "US"}
+    assert customer.billing_person == {
+        "name": "New Shopper",
+        "countryCode": "US",
+        "firstName": "New",
+        "lastName": "Shopper",
+    }
     assert customer.shipping_addresses == ({"name": "New Shopper", "street": "1 Main St"},)
     assert customer.raw["acceptMarketing"] is True
 
@@ -318,14 +323,14 @@ def test_store_profile_returns_ecwids_mapping(client: EcwidClient) -> None:
 @pytest.mark.parametrize(
     ("status", "error_class", "code"),
     [
-        (400, EcwidAPIError, "INVALID_PARAMETER"),
+        (400, EcwidAPIError, "WRONG_PARAMETER"),
         (401, EcwidAuthError, "INVALID_API_TOKEN"),
-        (402, EcwidPlanError, "PLAN_FEATURE_UNAVAILABLE"),
+        (402, EcwidPlanError, "NOT_AVAILABLE_ON_CURRENT_PLAN"),
         (403, EcwidAuthError, "INVALID_API_TOKEN"),
         (404, EcwidNotFound, "NOT_FOUND"),
-        (409, EcwidAPIError, "CONFLICT"),
-        (429, EcwidRateLimited, "TOO_MANY_REQUESTS"),
-        (500, EcwidServerError, "INTERNAL_SERVER_ERROR"),
+        (409, EcwidAPIError, "CONSTRAINT_VIOLATION"),
+        (429, EcwidRateLimited, "RATE_LIMITED"),
+        (500, EcwidServerError, "INTERNAL_ERROR"),
         (503, EcwidServerError, "SERVICE_UNAVAILABLE"),
     ],
 )

@@ -9,11 +9,12 @@ with Ecwid's rules, recording each verdict as an :class:`SSOLogEntry`.
 
 from __future__ import annotations
 
-from .fake import ALL_SCOPES as ALL_SCOPES
-from .fake import DEFAULT_API_TOKEN as DEFAULT_API_TOKEN
-from .fake import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID
-from .fake import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET
-from .fake import DEFAULT_STORE_ID as DEFAULT_STORE_ID
+from .defaults import ALL_SCOPES as ALL_SCOPES
+from .defaults import DEFAULT_API_TOKEN as DEFAULT_API_TOKEN
+from .defaults import DEFAULT_CLIENT_ID as DEFAULT_CLIENT_ID
+from .defaults import DEFAULT_CLIENT_SECRET as DEFAULT_CLIENT_SECRET
+from .defaults import DEFAULT_FEATURES as DEFAULT_FEATURES
+from .defaults import DEFAULT_STORE_ID as DEFAULT_STORE_ID
 from .fake import FakeEcwid as FakeEcwid
 from .fake import LoggedRequest as LoggedRequest
 from .sso_check import SSOLogEntry as SSOLogEntry

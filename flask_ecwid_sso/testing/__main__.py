@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .fake import (
+from .defaults import (
     DEFAULT_API_TOKEN,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_STORE_ID,
-    FakeEcwid,
 )
+from .fake import FakeEcwid
 from .serving import base_url, make_threaded_server, serve_until_stopped
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ecwid_settings", "main"]

@@ -1,7 +1,13 @@
-"""The fake's customers: Ecwid's dates, records made from SSO profiles, search terms."""
+"""The fake's customers in Ecwid's documented shape: dates, defaults, names kept in step.
+
+Ecwid's customer carries ``name`` twice (top level and ``billingPerson.name``)
+and splits it into ``billingPerson.firstName`` / ``lastName``; the helpers
+here keep the three in step whatever a request or an SSO profile changes.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import typing as t
 from collections.abc import Iterable, Mapping
@@ -12,14 +18,29 @@ __all__ = [
     "email_taken",
     "matches_terms",
     "merge_profile",
+    "new_customer",
+    "parse_ecwid_date",
+    "update_customer",
 ]
 
 _ECWID_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+_DERIVED_NAMES = ("firstName", "lastName")
 
 
-def ecwid_date(moment: datetime.datetime | None = None) -> str:
-    """``moment`` (now when omitted) as Ecwid writes dates: ``2014-09-01 23:25:27 +0000``."""
-    return (moment or datetime.datetime.now(datetime.timezone.utc)).strftime(_ECWID_DATE_FORMAT)
+def ecwid_date(timestamp: float) -> str:
+    """UNIX time ``timestamp`` as Ecwid writes dates: ``2014-09-01 23:25:27 +0000``."""
+    moment = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+    return moment.strftime(_ECWID_DATE_FORMAT)
+
+
+def parse_ecwid_date(value: object) -> float | None:
+    """The UNIX time of an Ecwid date string, or ``None`` when ``value`` is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.datetime.strptime(value, _ECWID_DATE_FORMAT).timestamp()
+    except ValueError:
+        return None
 
 
 def email_taken(
@@ -33,34 +54,93 @@ def email_taken(
     )
 
 
-def customer_from_profile(profile: Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """A new Ecwid customer from a valid SSO ``profile``."""
-    email = profile["email"]
-    billing_person = dict(profile.get("billingPerson", {}))
+def new_customer(body: Mapping[str, t.Any], now: float) -> dict[str, t.Any]:
+    """A customer created from a ``POST /customers`` body, with Ecwid's documented defaults.
+
+    The body's fields win over the defaults (``id`` excepted: Ecwid assigns
+    it); ``name`` and ``billingPerson.name`` fill each other in.
+    """
+    email = body.get("email", "")
     record: dict[str, t.Any] = {
         "email": email,
-        "name": billing_person.get("name", ""),
+        "registered": ecwid_date(now),
+        "updated": ecwid_date(now),
+        "totalOrderCount": 0,
         "customerGroupId": 0,
         "customerGroupName": "General",
-        "billingPerson": billing_person,
-        "shippingAddresses": [dict(address) for address in profile.get("shippingAddresses", [])],
-        "contacts": [{"contact": email, "type": "EMAIL", "default": True}],
+        "shippingAddresses": [],
+        "contacts": [
+            {
+                "contact": email,
+                "type": "EMAIL",
+                "default": True,
+                "orderBy": 0,
+                "timestamp": ecwid_date(now),
+            }
+        ],
+        "taxId": "",
+        "taxIdValid": True,
+        "taxExempt": False,
         "acceptMarketing": False,
+        "stats": {"numberOfOrders": 0, "salesValue": 0, "averageOrderValue": 0},
+        "privateAdminNotes": "",
+        "favorites": [],
     }
-    if "registered" in profile:
-        record["registered"] = ecwid_date(
-            datetime.datetime.fromtimestamp(profile["registered"], datetime.timezone.utc)
-        )
+    record.update(copy.deepcopy({key: value for key, value in body.items() if key != "id"}))
+    _sync_names(record, body)
     return record
 
 
-def merge_profile(customer: dict[str, t.Any], profile: Mapping[str, t.Any]) -> None:
+def update_customer(customer: dict[str, t.Any], body: Mapping[str, t.Any], now: float) -> bool:
+    """Apply a ``PUT /customers/{id}`` body to ``customer``; whether anything changed.
+
+    Given fields replace the stored ones (``billingPerson`` as a whole);
+    ``name`` and ``billingPerson.name`` stay in step, the default email
+    contact follows ``email``, and ``updated`` moves only on a change.
+    """
+    before = copy.deepcopy(customer)
+    old_email = customer.get("email")
+    customer.update(copy.deepcopy({key: value for key, value in body.items() if key != "id"}))
+    _sync_names(customer, body)
+    if "email" in body and "contacts" not in body:
+        for contact in customer.get("contacts") or []:
+            if (
+                isinstance(contact, dict)
+                and contact.get("type") == "EMAIL"
+                and contact.get("contact") == old_email
+            ):
+                contact["contact"] = body["email"]
+    if customer == before:
+        return False
+    customer["updated"] = ecwid_date(now)
+    return True
+
+
+def customer_from_profile(profile: Mapping[str, t.Any], now: float) -> dict[str, t.Any]:
+    """A new Ecwid customer from a valid SSO ``profile``, signed in at ``now``."""
+    body: dict[str, t.Any] = {
+        "email": profile["email"],
+        "billingPerson": dict(profile.get("billingPerson", {})),
+        "shippingAddresses": [dict(address) for address in profile.get("shippingAddresses", [])],
+    }
+    record = new_customer(body, now)
+    record.setdefault("name", "")
+    if "registered" in profile:
+        record["registered"] = ecwid_date(profile["registered"])
+    return record
+
+
+def merge_profile(customer: dict[str, t.Any], profile: Mapping[str, t.Any], now: float) -> None:
     """Ecwid's merge for a returning SSO customer: every field but ``shippingAddresses``."""
-    customer["email"] = profile["email"]
+    body: dict[str, t.Any] = {"email": profile["email"]}
     if "billingPerson" in profile:
-        customer.setdefault("billingPerson", {}).update(profile["billingPerson"])
-        customer["name"] = customer["billingPerson"].get("name", "")
-    customer["updated"] = ecwid_date()
+        person = {
+            key: value
+            for key, value in (customer.get("billingPerson") or {}).items()
+            if key not in _DERIVED_NAMES
+        }
+        body["billingPerson"] = {**person, **profile["billingPerson"]}
+    update_customer(customer, body, now)
 
 
 def matches_terms(customer: Mapping[str, t.Any], terms: Mapping[str, str]) -> bool:
@@ -75,3 +155,30 @@ def matches_terms(customer: Mapping[str, t.Any], terms: Mapping[str, str]) -> bo
         and terms.get("name", "") in name
         and terms.get("keyword", "") in everything
     )
+
+
+def _sync_names(record: dict[str, t.Any], body: Mapping[str, t.Any]) -> None:
+    """Make ``name``, ``billingPerson.name`` and its first and last names agree after ``body``.
+
+    ``billingPerson.name`` wins when the body gave it, else the body's
+    ``name``; first and last names the body did not give are derived. A body
+    that touches no name leaves them all alone.
+    """
+    given = body.get("billingPerson")
+    given = given if isinstance(given, Mapping) else {}
+    if isinstance(given.get("name"), str):
+        record["name"] = given["name"]
+    elif isinstance(body.get("name"), str):
+        person = record.get("billingPerson")
+        person = person if isinstance(person, dict) else {}
+        record["billingPerson"] = {
+            **{key: value for key, value in person.items() if key not in _DERIVED_NAMES},
+            "name": body["name"],
+        }
+    else:
+        return
+    person = record["billingPerson"]
+    first, _, last = person["name"].strip().partition(" ")
+    for key, value in (("firstName", first), ("lastName", last.strip())):
+        if key not in given:
+            person[key] = value

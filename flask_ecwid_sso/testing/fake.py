@@ -18,11 +18,19 @@ import time
 import typing as t
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
 from .customers import ecwid_date
+from .defaults import (
+    ALL_SCOPES,
+    DEFAULT_API_TOKEN,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_FEATURES,
+    DEFAULT_STORE_ID,
+)
 from .gate import ApiEndpoint, ApiGate
 from .responses import error_response
 from .rest import RestApi
@@ -33,28 +41,7 @@ from .storefront import Storefront
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = [
-    "ALL_SCOPES",
-    "DEFAULT_API_TOKEN",
-    "DEFAULT_CLIENT_ID",
-    "DEFAULT_CLIENT_SECRET",
-    "DEFAULT_STORE_ID",
-    "FakeEcwid",
-    "LoggedRequest",
-]
-
-#: The fake's fixed demo credentials, shared by the fixture and
-#: ``python -m flask_ecwid_sso.testing``. They are public: never use them for
-#: a real store. The secret has the 32 characters of Ecwid's client secrets.
-DEFAULT_STORE_ID = 1003
-DEFAULT_CLIENT_ID = "fake-app"
-DEFAULT_CLIENT_SECRET = "fakeEcwidDemoSecret0123456789abc"  # noqa: S105 (public demo value)
-DEFAULT_API_TOKEN = "secret_fake"  # noqa: S105 (public demo value)
-
-#: The scopes a fresh fake grants; remove one to see Ecwid's 403.
-ALL_SCOPES = frozenset(
-    {"read_customers", "create_customers", "update_customers", "read_store_profile"}
-)
+__all__ = ["FakeEcwid", "LoggedRequest"]
 
 
 class LoggedRequest(t.NamedTuple):
@@ -90,8 +77,15 @@ class FakeEcwid:
     - :meth:`fail_next`: the next API requests answer a given status.
     - ``delay``: seconds slept before each answer.
     - ``scopes``: the token's scopes (``ALL_SCOPES`` at first).
-    - ``plan_active``: ``False`` answers 402 to every API call and, like Ecwid
-      off a paid plan, ignores every SSO payload.
+    - ``features``: the plan's features (``DEFAULT_FEATURES`` at first).
+      Without ``"PREMIUM"`` the storefront ignores every SSO payload, as on
+      Ecwid's free plan, while the API keeps answering.
+    - ``plan_active``: ``False`` is a lapsed store: 402
+      ``NOT_AVAILABLE_ON_CURRENT_PLAN`` to every API call, and every SSO
+      payload ignored.
+    - ``suspended``: ``True`` is a suspended store: 402 ``STORE_IS_SUSPENDED``
+      to every API call but the store profile (``account.suspended``), and
+      every SSO payload ignored.
 
     ``request_log`` records each request as a :class:`LoggedRequest`. Times
     come from ``clock``, UNIX time in seconds (``time.time`` unless given); it
@@ -135,7 +129,9 @@ class FakeEcwid:
         self.rate_window: float = 60.0
         self.delay: float = 0.0
         self.scopes: set[str] = set(ALL_SCOPES)
+        self.features: set[str] = set(DEFAULT_FEATURES)
         self.plan_active = True
+        self.suspended = False
         self._next_id = 100_000_001
         self._url: str | None = None
         self._gate = ApiGate(self)
@@ -193,26 +189,37 @@ class FakeEcwid:
 
     # Switches and state
 
-    def fail_next(self, status: int, times: int = 1, *, retry_after: int | None = None) -> None:
+    def fail_next(
+        self,
+        status: int,
+        times: int = 1,
+        *,
+        retry_after: int | None = None,
+        code: str | None = None,
+    ) -> None:
         """Answer the next ``times`` API requests with ``status`` and an Ecwid-shaped error.
 
-        ``retry_after`` adds a ``Retry-After`` header (seconds) to those answers.
+        ``code`` replaces the status's usual ``errorCode`` (e.g. 402
+        ``"STORE_IS_SUSPENDED"``); ``retry_after`` adds a ``Retry-After``
+        header (seconds) to those answers.
         """
         with self.lock:
-            self._gate.queue_failures(status, times, retry_after)
+            self._gate.queue_failures(status, times, retry_after, code)
 
     def add_customer(self, record: Mapping[str, t.Any]) -> dict[str, t.Any]:
         """Store a customer as given, adding ``id``, ``registered`` and ``updated`` if absent.
 
-        Nothing else is filled in, so a record may lack a name like a guest's.
-        Returns the stored dict (a copy of ``record``).
+        The dates are the fake's ``clock``. Nothing else is filled in, so a
+        record may lack a name like a guest's (``POST /customers`` and SSO
+        sign-ons add Ecwid's documented defaults). Returns the stored dict (a
+        copy of ``record``).
         """
         customer = dict(record)
         with self.lock:
             if "id" not in customer:
                 customer["id"] = self._next_id
             self._next_id = max(self._next_id, int(customer["id"])) + 1
-            now = ecwid_date()
+            now = ecwid_date(self.clock())
             customer.setdefault("registered", now)
             customer.setdefault("updated", now)
             self.customers.append(customer)
@@ -230,8 +237,9 @@ class FakeEcwid:
         created on first sight (``shippingAddresses`` are applied then only),
         merged with the profile afterwards. It is ignored (refused, the shopper
         shown logged out) when its signature was seen before, when another
-        customer has its email, when ``plan_active`` is off, or when a new
-        customer is due and ``create_customers`` is not in ``scopes``. The empty
+        customer has its email, when the store is ``suspended``, off its plan
+        (``plan_active``) or without ``"PREMIUM"`` in ``features``, or when a
+        new customer is due and ``create_customers`` is not in ``scopes``. The empty
         payload logs the shopper out. ``store_id``, when given, must be this
         store's. The entry is appended to ``sso_log`` and returned.
         """
@@ -266,9 +274,14 @@ class FakeEcwid:
             endpoint, args = adapter.match()
         except HTTPException as exc:
             status = exc.code or 404
-            if request.path.startswith("/api/"):
-                return error_response(status, exc.name)
-            return Response(exc.name, status=status, mimetype="text/plain")
+            unmatched = (
+                error_response(status)
+                if request.path.startswith("/api/")
+                else Response(exc.name, status=status, mimetype="text/plain")
+            )
+            if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+                unmatched.headers["Allow"] = ", ".join(exc.valid_methods)
+            return unmatched
         with self.lock:
             if isinstance(endpoint, ApiEndpoint):
                 rest = {key: value for key, value in args.items() if key != "store_id"}

@@ -29,28 +29,34 @@ class ApiGate:
     """The checks Ecwid makes of every REST call, in Ecwid's order, against ``fake``'s switches.
 
     It reads the fake's ``api_token``, ``store_id``, ``rate_limit``,
-    ``rate_window``, ``plan_active`` and ``scopes`` at each call, and keeps
-    what they need remembered: the queued failures and the calls inside the
-    rate window. Called with the fake's ``lock`` held.
+    ``rate_window``, ``suspended``, ``plan_active`` and ``scopes`` at each
+    call, and keeps what they need remembered: the queued failures and the
+    calls inside the rate window. Called with the fake's ``lock`` held.
     """
 
     def __init__(self, fake: FakeEcwid) -> None:
         self.fake = fake
-        self._failures: collections.deque[tuple[int, int | None]] = collections.deque()
+        self._failures: collections.deque[tuple[int, int | None, str | None]] = collections.deque()
         self._accepted: collections.deque[float] = collections.deque()
 
-    def queue_failures(self, status: int, times: int, retry_after: int | None) -> None:
-        """Make the next ``times`` calls answer ``status`` (with ``Retry-After`` when given)."""
-        self._failures.extend([(status, retry_after)] * times)
+    def queue_failures(
+        self, status: int, times: int, retry_after: int | None, code: str | None
+    ) -> None:
+        """Make the next ``times`` calls answer ``status`` (``code``, ``Retry-After`` if given)."""
+        self._failures.extend([(status, retry_after, code)] * times)
 
     def refusal(
         self, request: Request, store_id: int, scope: str, arrived: float
     ) -> Response | None:
-        """Ecwid's answer refusing this call, or ``None`` when every check passes."""
+        """Ecwid's answer refusing this call, or ``None`` when every check passes.
+
+        A suspended store still answers ``read_store_profile`` calls, so that
+        ``account.suspended`` can be read; everything else is 402.
+        """
         fake = self.fake
         if self._failures:
-            status, retry_after = self._failures.popleft()
-            response = error_response(status)
+            status, retry_after, code = self._failures.popleft()
+            response = error_response(status, code=code)
             if retry_after is not None:
                 response.headers["Retry-After"] = str(retry_after)
             return response
@@ -71,8 +77,16 @@ class ApiGate:
         limited = self._rate_limited(arrived)
         if limited is not None:
             return limited
+        if fake.suspended and scope != "read_store_profile":
+            return error_response(
+                402, "The store is suspended: its owner must reactivate it", "STORE_IS_SUSPENDED"
+            )
         if not fake.plan_active:
-            return error_response(402)
+            return error_response(
+                402,
+                "The store's plan does not include API access: its owner must upgrade",
+                "NOT_AVAILABLE_ON_CURRENT_PLAN",
+            )
         if scope not in fake.scopes:
             return error_response(
                 403,
@@ -89,7 +103,8 @@ class ApiGate:
         while self._accepted and self._accepted[0] <= now - window:
             self._accepted.popleft()
         if len(self._accepted) >= limit:
-            wait = max(1, math.ceil(self._accepted[0] + window - now))
+            oldest = self._accepted[0] if self._accepted else now
+            wait = max(1, math.ceil(oldest + window - now))
             response = error_response(429)
             response.headers["Retry-After"] = str(wait)
             return response

@@ -7,24 +7,37 @@ import typing as t
 
 from werkzeug.wrappers import Request, Response
 
-__all__ = ["ERROR_CODES", "cross_origin", "error_response", "json_response", "read_json_body"]
+__all__ = [
+    "ERROR_CODES",
+    "JSON_TYPES",
+    "cross_origin",
+    "error_response",
+    "json_response",
+    "read_json_body",
+]
 
-#: The ``errorCode`` and default ``errorMessage`` of each status. Ecwid documents
-#: the codes of 401 and 403; the others are our stand-ins.
+#: The ``errorCode`` and default ``errorMessage`` of each status: the codes of
+#: Ecwid's documented table (402 also has ``STORE_IS_SUSPENDED``, 403 also
+#: ``INSUFFICIENT_APP_SCOPE``); 401, 404, 415 and 502 to 504 have no documented
+#: code, so theirs are our stand-ins.
 ERROR_CODES = {
-    400: ("INVALID_PARAMETER", "Invalid request parameter"),
+    400: ("WRONG_PARAMETER", "Wrong request parameter"),
     401: ("INVALID_API_TOKEN", "Unauthorized"),
-    402: ("PLAN_FEATURE_UNAVAILABLE", "The store's plan does not include API access"),
+    402: ("NOT_AVAILABLE_ON_CURRENT_PLAN", "Feature not available on current plan"),
     403: ("INVALID_API_TOKEN", "Access denied"),
     404: ("NOT_FOUND", "Not found"),
-    409: ("CONFLICT", "Conflict"),
-    415: ("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json"),
-    429: ("TOO_MANY_REQUESTS", "Too many requests"),
-    500: ("INTERNAL_SERVER_ERROR", "Internal server error"),
+    405: ("METHOD_NOT_ALLOWED", "HTTP method not supported by this endpoint"),
+    408: ("TIMEOUT", "Request failed due to timeout"),
+    409: ("CONSTRAINT_VIOLATION", "Constraint violation"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json or text/json"),
+    429: ("RATE_LIMITED", "Too many requests, rate limit exceeded"),
+    500: ("INTERNAL_ERROR", "Internal server error"),
     502: ("BAD_GATEWAY", "Bad gateway"),
     503: ("SERVICE_UNAVAILABLE", "Service temporarily unavailable"),
     504: ("GATEWAY_TIMEOUT", "Gateway timeout"),
 }
+#: The media types Ecwid reads a request body as JSON from.
+JSON_TYPES = frozenset({"application/json", "text/json"})
 
 
 def json_response(body: object, status: int = 200) -> Response:
@@ -50,8 +63,12 @@ def cross_origin(response: Response) -> Response:
 
 
 def read_json_body(request: Request) -> dict[str, t.Any] | Response:
-    """The request's JSON object, or the error answer Ecwid gives for anything else."""
-    if request.mimetype != "application/json":
+    """The request's JSON object, or the error answer Ecwid gives for anything else.
+
+    The body may come as ``application/json`` or ``text/json``, as Ecwid's
+    docs allow; another type is 415, malformed JSON or a non-object 400.
+    """
+    if request.mimetype not in JSON_TYPES:
         return error_response(415)
     try:
         body = json.loads(request.get_data(as_text=True))

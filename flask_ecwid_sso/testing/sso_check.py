@@ -40,7 +40,8 @@ class SSOLogEntry:
     out), otherwise why it was refused: ``"malformed"``, ``"bad_signature"``,
     ``"legacy_digest"`` (SHA-1 where SHA-256 is due), ``"wrong_app"``,
     ``"missing_field"``, ``"expired"``, ``"future"``, ``"replayed"``,
-    ``"email_conflict"``, ``"plan_inactive"``, ``"missing_scope"`` or
+    ``"email_conflict"``, ``"plan_inactive"`` (a lapsed plan, or one without
+    ``PREMIUM``), ``"store_suspended"``, ``"missing_scope"`` or
     ``"wrong_store"``. ``user_id`` and ``email`` are what the payload claims,
     whenever its message could be read, even when it was refused.
     ``customer_id`` is the customer signed in. ``signature`` names the payload

@@ -26,8 +26,9 @@ __all__ = ["Storefront"]
 class Storefront:
     """The storefront routes of ``fake``'s store and its memory of SSO sign-ons.
 
-    It reads the fake's credentials, ``digest``, ``plan_active`` and ``scopes``
-    at each payload. Called with the fake's ``lock`` held.
+    It reads the fake's credentials, ``digest``, ``suspended``,
+    ``plan_active``, ``features`` and ``scopes`` at each payload. Called with
+    the fake's ``lock`` held.
     """
 
     def __init__(self, fake: FakeEcwid) -> None:
@@ -109,7 +110,9 @@ class Storefront:
         if signature in self._seen_signatures:
             return verdict("replayed")
         self._seen_signatures.add(signature)
-        if not fake.plan_active:
+        if fake.suspended:
+            return verdict("store_suspended")
+        if not fake.plan_active or "PREMIUM" not in fake.features:
             return verdict("plan_inactive")
         binding = (app_id, user_id)
         bound_id = self._sso_bindings.get(binding)
@@ -119,8 +122,8 @@ class Storefront:
         if bound is None:
             if "create_customers" not in fake.scopes:
                 return verdict("missing_scope")
-            bound = fake.add_customer(customer_from_profile(reading.profile))
+            bound = fake.add_customer(customer_from_profile(reading.profile, now))
             self._sso_bindings[binding] = bound["id"]
         else:
-            merge_profile(bound, reading.profile)
+            merge_profile(bound, reading.profile, now)
         return verdict("ok", bound["id"])

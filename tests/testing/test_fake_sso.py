@@ -56,7 +56,7 @@ def test_a_valid_payload_signs_in_a_new_customer_seen_by_the_api(fake: FakeEcwid
     [customer] = customers(fake, email=ANN)
     assert customer["id"] == answer["customer"]["id"]
     assert customer["name"] == "Ann Lee"
-    assert customer["billingPerson"] == {"name": "Ann Lee"}
+    assert customer["billingPerson"] == {"name": "Ann Lee", "firstName": "Ann", "lastName": "Lee"}
     assert customer["shippingAddresses"] == [address]
     assert customer["registered"].startswith("2025-06-14 ")
     assert not {"userId", "appClientId"} & set(customer)
