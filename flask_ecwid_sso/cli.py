@@ -8,6 +8,7 @@ prints goes through the same redaction, whatever its source.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import typing as t
@@ -15,7 +16,8 @@ import typing as t
 import click
 from flask.cli import AppGroup
 
-from .diagnostics import Check, inspect_with_settings, redact
+from .deployment import check_cache
+from .diagnostics import Check, Report, inspect_with_settings, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
 from .profile import Person, Profile
@@ -169,7 +171,9 @@ def doctor(email: str | None, now: float | None) -> None:
     settings = state.settings
     client = state.client if settings.api_token else None
     clock = time.time if now is None else (lambda fixed=now: fixed)
-    report = diagnose(settings, client, now=clock, email=email).redacted(settings.secrets)
+    report = diagnose(settings, client, now=clock, email=email)
+    cache = check_cache(state.shared.description, state.shared.shared, os.environ)
+    report = Report((*report.checks, cache)).redacted(settings.secrets)
     for check in report.checks:
         click.echo(_line(check))
     click.echo(_counts(report.checks) + ".")

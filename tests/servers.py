@@ -100,7 +100,7 @@ def gunicorn(
     command = [os.path.join(os.path.dirname(sys.executable), "gunicorn")]
     command += ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5"]
     command += ["--log-level", "warning", target]
-    environment = {**os.environ, "PYTHONPATH": str(cwd), **env}
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join({str(cwd), str(ROOT)}), **env}
     process = subprocess.Popen(command, cwd=cwd, env=environment)  # noqa: S603
     url = f"http://127.0.0.1:{port}"
     try:
