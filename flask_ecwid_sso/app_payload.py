@@ -21,6 +21,7 @@ from Crypto.Cipher import AES
 from Crypto.Util.Padding import pad, unpad
 
 from .exceptions import PayloadError
+from .numbers import is_whole_number
 
 __all__ = ["AppPayload", "decode_app_payload", "encode_app_payload"]
 
@@ -155,7 +156,7 @@ def _store_id(fields: dict[str, t.Any]) -> int:
     store_id = fields.get("store_id")
     if store_id is None:
         raise PayloadError("the app payload has no 'store_id'")
-    if isinstance(store_id, bool) or not isinstance(store_id, int) or store_id <= 0:
+    if not is_whole_number(store_id) or store_id <= 0:
         raise PayloadError("app payload field 'store_id' must be a positive integer")
     return store_id
 

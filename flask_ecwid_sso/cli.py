@@ -142,8 +142,8 @@ def customer(email: str) -> None:
         raise _fail(settings, f"Ecwid's API: {exc}") from None
     if found is None:
         raise _fail(settings, f"no customer with that email in store {settings.store_id}")
-    billing = found.billing_person or {}
-    place = ", ".join(str(billing[key]) for key in ("city", "countryCode") if billing.get(key))
+    billing = found.billing_person
+    place = ", ".join(filter(None, (billing.city, billing.country_code))) if billing else ""
     group = found.customer_group_name or (
         None if found.customer_group_id is None else f"#{found.customer_group_id}"
     )

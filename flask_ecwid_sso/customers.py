@@ -1,6 +1,9 @@
-"""Ecwid's customers as typed data: :class:`Customer`, :class:`CustomerPage`, filters.
+"""Ecwid's customers as typed data: :class:`Customer`, its persons, :class:`CustomerPage`.
 
-Reading is lenient (real records may lack anything but ``id``); nothing here
+Reading is lenient (real records may lack anything but ``id``, and may carry
+keys this library does not know) but not blind: a value of the wrong type is
+a ``ValueError`` naming the field, which :class:`~flask_ecwid_sso.api.EcwidClient`
+raises as an :class:`~flask_ecwid_sso.exceptions.EcwidAPIError`. Nothing here
 talks to Ecwid or imports Flask.
 """
 
@@ -10,13 +13,28 @@ import dataclasses
 import datetime
 import types
 import typing as t
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from .profile import Person
+from .numbers import is_whole_number
 
-__all__ = ["Customer", "CustomerFilters", "CustomerPage"]
+__all__ = ["Customer", "CustomerPage", "CustomerPerson"]
 
 _ECWID_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+
+# (attribute, Ecwid key): Person's fields, then the two Ecwid documents for customers only.
+_PERSON_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("first_name", "firstName"),
+    ("last_name", "lastName"),
+    ("company_name", "companyName"),
+    ("street", "street"),
+    ("city", "city"),
+    ("country_code", "countryCode"),
+    ("country_name", "countryName"),
+    ("postal_code", "postalCode"),
+    ("state_or_province_code", "stateOrProvinceCode"),
+    ("phone", "phone"),
+)
 
 
 def _parse_ecwid_date(value: object) -> datetime.datetime | None:
@@ -28,8 +46,72 @@ def _parse_ecwid_date(value: object) -> datetime.datetime | None:
         return None
 
 
-def _readonly(value: object) -> Mapping[str, t.Any] | None:
-    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else None
+def text_or_none(value: object) -> str | None:
+    """``value`` if it is a non-blank string, else ``None``."""
+    return value if isinstance(value, str) and value else None
+
+
+def _text_field(data: Mapping[str, t.Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{where}{key} must be a string, not {type(value).__name__}")
+    return value or None
+
+
+def _readonly(data: Mapping[str, t.Any]) -> Mapping[str, t.Any]:
+    return types.MappingProxyType(dict(data))
+
+
+def _empty() -> Mapping[str, t.Any]:
+    return types.MappingProxyType({})
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerPerson:
+    """A customer's billing person or one shipping address, read leniently from Ecwid's JSON.
+
+    Every attribute is the snake_case form of Ecwid's key (``country_code`` is
+    ``countryCode``), ``None`` when missing or empty. Unlike
+    :class:`~flask_ecwid_sso.profile.Person`, nothing is required: a guest's
+    address may lack a name. ``raw`` keeps the whole mapping as Ecwid sent it,
+    keys this class does not know included; pass it back to Ecwid as it is.
+    """
+
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    country_code: str | None = None
+    country_name: str | None = None
+    postal_code: str | None = None
+    state_or_province_code: str | None = None
+    phone: str | None = None
+    raw: Mapping[str, t.Any] = dataclasses.field(default_factory=_empty, hash=False, repr=False)
+
+    @classmethod
+    def from_ecwid(cls, data: object, *, field: str = "billingPerson") -> CustomerPerson:
+        """Read a person; ``ValueError`` naming ``field`` when it or a value has the wrong type.
+
+        Missing and unknown keys are fine; a value that is there must be a
+        string (or ``null``).
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{field} must be an object, not {type(data).__name__}")
+        values = {attr: _text_field(data, key, f"{field}.") for attr, key in _PERSON_FIELDS}
+        return cls(**values, raw=_readonly(data))
+
+
+def _persons(value: object) -> tuple[CustomerPerson, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"shippingAddresses must be a list, not {type(value).__name__}")
+    return tuple(
+        CustomerPerson.from_ecwid(item, field=f"shippingAddresses[{index}]")
+        for index, item in enumerate(value)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,53 +121,54 @@ class Customer:
     Only ``id`` is guaranteed: a customer made by a guest checkout may have no
     name, no addresses, no group. Missing or empty text comes back as ``None``.
     ``registered`` and ``updated`` are timezone-aware (``None`` when absent or
-    unreadable). ``billing_person`` and ``shipping_addresses`` are read-only
-    mappings in Ecwid's camelCase shape, kept as Ecwid sent them (they may carry
-    keys :class:`~flask_ecwid_sso.profile.Person` does not know, or lack a
-    name); ``raw`` is the whole record, for every field not lifted out here.
+    unreadable). ``billing_person`` and ``shipping_addresses`` are
+    :class:`CustomerPerson` values (each with the Ecwid mapping in ``raw``);
+    ``raw`` is the whole record, for every field not lifted out here.
     """
 
     id: int
     email: str | None = None
     name: str | None = None
-    billing_person: Mapping[str, t.Any] | None = dataclasses.field(default=None, hash=False)
-    shipping_addresses: tuple[Mapping[str, t.Any], ...] = dataclasses.field(default=(), hash=False)
+    billing_person: CustomerPerson | None = dataclasses.field(default=None, hash=False)
+    shipping_addresses: tuple[CustomerPerson, ...] = dataclasses.field(default=(), hash=False)
     customer_group_id: int | None = None
     customer_group_name: str | None = None
     registered: datetime.datetime | None = None
     updated: datetime.datetime | None = None
-    raw: Mapping[str, t.Any] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False, repr=False
-    )
+    raw: Mapping[str, t.Any] = dataclasses.field(default_factory=_empty, hash=False, repr=False)
 
     @classmethod
     def from_ecwid(cls, data: Mapping[str, t.Any]) -> Customer:
-        """Read a customer record; raise ``ValueError`` only when it has no integer ``id``."""
+        """Read a customer record; ``ValueError`` naming the field when one has the wrong type.
+
+        A record needs an integer ``id``; every other field may be missing.
+        """
         customer_id = data.get("id")
-        if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+        if not is_whole_number(customer_id):
             raise ValueError(f"a customer record needs an integer id, got {customer_id!r}")
-        billing_person = _readonly(data.get("billingPerson"))
-        addresses = data.get("shippingAddresses")
-        readonly_addresses = map(_readonly, addresses if isinstance(addresses, list) else ())
-        name = data.get("name") or (billing_person or {}).get("name")
+        raw_person = data.get("billingPerson")
+        billing_person = None if raw_person is None else CustomerPerson.from_ecwid(raw_person)
+        name = data.get("name") or (billing_person.name if billing_person else None)
         group_id = data.get("customerGroupId")
         return cls(
             id=customer_id,
             email=text_or_none(data.get("email")),
             name=text_or_none(name),
             billing_person=billing_person,
-            shipping_addresses=tuple(item for item in readonly_addresses if item is not None),
-            customer_group_id=group_id if isinstance(group_id, int) else None,
+            shipping_addresses=_persons(data.get("shippingAddresses")),
+            customer_group_id=group_id if is_whole_number(group_id) else None,
             customer_group_name=text_or_none(data.get("customerGroupName")),
             registered=_parse_ecwid_date(data.get("registered")),
             updated=_parse_ecwid_date(data.get("updated")),
-            raw=types.MappingProxyType(dict(data)),
+            raw=_readonly(data),
         )
 
 
-def text_or_none(value: object) -> str | None:
-    """``value`` if it is a non-blank string, else ``None``."""
-    return value if isinstance(value, str) and value else None
+def _page_number(data: Mapping[str, t.Any], key: str) -> int:
+    value = data[key]
+    if not is_whole_number(value):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,66 +187,16 @@ class CustomerPage:
     items: tuple[Customer, ...]
     all_customer_count: int | None = None
 
-
-class CustomerFilters(t.TypedDict, total=False):
-    """The search filters of :meth:`EcwidClient.search_customers`, in snake_case.
-
-    ``email``, ``keyword`` and ``name`` are search terms, not exact matches.
-    Dates may be a ``datetime`` (sent as a UNIX timestamp), an ``int``
-    timestamp, or a string Ecwid understands. ``sort_by`` is one of Ecwid's
-    values, e.g. ``"NAME_ASC"`` or ``"REGISTERED_DATE_DESC"``.
-    """
-
-    email: str
-    keyword: str
-    name: str
-    customer_group_ids: Iterable[int]
-    created_from: datetime.datetime | int | str
-    created_to: datetime.datetime | int | str
-    updated_from: datetime.datetime | int | str
-    updated_to: datetime.datetime | int | str
-    sort_by: str
-
-
-_FILTER_PARAMS = {
-    "email": "email",
-    "keyword": "keyword",
-    "name": "name",
-    "customer_group_ids": "customerGroupIds",
-    "created_from": "createdFrom",
-    "created_to": "createdTo",
-    "updated_from": "updatedFrom",
-    "updated_to": "updatedTo",
-    "sort_by": "sortBy",
-}
-
-
-def _query_value(value: object) -> str | int:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise ValueError("filter dates must be timezone-aware")
-        return int(value.timestamp())
-    if isinstance(value, (str, int)):
-        return value
-    if isinstance(value, Iterable):
-        return ",".join(str(int(item)) for item in value)
-    raise TypeError(f"unsupported filter value {value!r}")
-
-
-def customer_params(filters: Mapping[str, object]) -> dict[str, str | int]:
-    """Ecwid's query parameters for :class:`CustomerFilters`; ``TypeError`` for unknown ones."""
-    unknown = sorted(set(filters) - set(_FILTER_PARAMS))
-    if unknown:
-        raise TypeError(
-            f"unknown customer filter {unknown[0]!r}; known: " + ", ".join(_FILTER_PARAMS)
+    @classmethod
+    def from_ecwid(cls, data: Mapping[str, t.Any]) -> CustomerPage:
+        """Read a page of ``GET /customers``; ``KeyError``, ``TypeError`` or ``ValueError``."""
+        return cls(
+            total=_page_number(data, "total"),
+            count=_page_number(data, "count"),
+            offset=_page_number(data, "offset"),
+            limit=_page_number(data, "limit"),
+            items=tuple(Customer.from_ecwid(item) for item in data["items"]),
+            all_customer_count=(
+                _page_number(data, "allCustomerCount") if "allCustomerCount" in data else None
+            ),
         )
-    return {
-        _FILTER_PARAMS[key]: _query_value(value)
-        for key, value in filters.items()
-        if value is not None
-    }
-
-
-def person_json(person: Person | Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """A person in Ecwid's JSON shape, from a :class:`Person` or a mapping."""
-    return person.to_ecwid() if isinstance(person, Person) else dict(person)

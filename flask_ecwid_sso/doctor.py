@@ -3,7 +3,8 @@
 Ecwid ignores SSO silently when the store's plan, the app's scopes, the
 keys, the clock or a customer's email are wrong. :func:`diagnose` checks
 what can be seen from outside Ecwid (reading only, never writing) and says
-what cannot, with what to ask Ecwid. Nothing here imports Flask.
+what cannot, with what to ask Ecwid. The checks of the settings alone live in
+:mod:`.config_checks`. Nothing here imports Flask.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import time
 from collections.abc import Callable, Mapping
 
 from .api import EcwidClient
-from .diagnostics import SHA1_REFUSED, VARIANTS, Check, Report, looks_like_api_token, show
+from .config_checks import check_config, config_summary
+from .diagnostics import Check, Report, show
 from .exceptions import (
     EcwidAPIError,
     EcwidAuthError,
@@ -28,196 +30,6 @@ __all__ = ["check_api", "check_clock", "check_config", "config_summary", "diagno
 
 #: Clock differences up to this many seconds are normal.
 CLOCK_TOLERANCE = 60
-#: Ecwid's client secrets are this long; a shorter one was probably cut when copied.
-CLIENT_SECRET_LENGTH = 32
-
-
-def _public(value: str | None, settings: Settings) -> str:
-    """``value`` for display, unless it is one of the secrets (a client id pasted wrong)."""
-    if value is None:
-        return "missing"
-    if value in settings.secrets:
-        return "(a secret: not shown)"
-    return value
-
-
-def config_summary(settings: Settings) -> list[tuple[str, str]]:
-    """The ``ECWID_*`` settings for display: secrets and tokens only as ``set`` or ``missing``."""
-
-    def presence(value: str | None) -> str:
-        return "missing" if value is None else "set"
-
-    legacy = settings.sso_app_field == "appId"
-    return [
-        ("ECWID_STORE_ID", str(settings.store_id)),
-        ("ECWID_SSO_ENABLED", str(settings.sso_enabled)),
-        ("ECWID_CLIENT_ID", _public(settings.client_id, settings)),
-        ("ECWID_CLIENT_SECRET", presence(settings.client_secret)),
-        ("ECWID_SSO_APP_ID", _public(settings.sso_app_id if legacy else None, settings)),
-        ("ECWID_SSO_SECRET", presence(settings.sso_secret if legacy else None)),
-        ("ECWID_SSO_DIGEST", settings.sso_digest),
-        ("ECWID_API_TOKEN", presence(settings.api_token)),
-        ("ECWID_API_URL", settings.api_url),
-        ("ECWID_SCRIPT_URL", settings.script_url),
-        ("ECWID_URL_PREFIX", settings.url_prefix or "/"),
-    ]
-
-
-def check_config(settings: Settings) -> list[Check]:
-    """Check the settings alone, without asking Ecwid anything."""
-    checks = [Check("store id", "ok", f"ECWID_STORE_ID is {settings.store_id}")]
-    if settings.sso_enabled:
-        checks.append(
-            Check(
-                "sso",
-                "ok",
-                f"SSO is on, {VARIANTS[settings.sso_app_field]} variant:"
-                f" {settings.sso_app_field} {_public(settings.sso_app_id, settings)!r}",
-            )
-        )
-    else:
-        checks.append(
-            Check(
-                "sso",
-                "warning",
-                "ECWID_SSO_ENABLED is off: no payloads are made, so shoppers are never signed"
-                " in to the store",
-                "sso_off",
-            )
-        )
-    checks.append(_check_client_id(settings))
-    checks.append(_check_client_secret(settings))
-    if settings.sso_app_field == "appId":
-        checks.append(_check_legacy(settings))
-    if settings.sso_digest == "sha1":
-        checks.append(
-            Check(
-                "digest",
-                "problem",
-                f"ECWID_SSO_DIGEST is 'sha1': {SHA1_REFUSED}; set it to 'sha256'",
-                "sha1",
-            )
-        )
-    else:
-        checks.append(Check("digest", "ok", "payloads are signed with SHA-256"))
-    checks.append(_check_api_token(settings))
-    return checks
-
-
-def _check_client_id(settings: Settings) -> Check:
-    client_id = settings.client_id
-    if client_id is None:
-        if not settings.sso_enabled:
-            return Check("client id", "ok", "ECWID_CLIENT_ID is not set (SSO is off)")
-        return Check(
-            "client id", "ok", "ECWID_CLIENT_ID is not set (the legacy variant needs none)"
-        )
-    if client_id in (settings.client_secret, settings.api_token, settings.sso_secret):
-        return Check(
-            "client id",
-            "problem",
-            "ECWID_CLIENT_ID holds a secret: the client id travels in every payload, so that"
-            " secret is now public; put the app's client_id there and have the secret rotated",
-            "secret_as_client_id",
-        )
-    if looks_like_api_token(client_id):
-        return Check(
-            "client id",
-            "problem",
-            "ECWID_CLIENT_ID holds a REST token (secret_.../public_...), not the app's"
-            " client_id: copy the client_id from Ecwid admin, #develop-apps",
-            "api_token_as_client_id",
-        )
-    return Check("client id", "ok", f"ECWID_CLIENT_ID is {show(client_id)}")
-
-
-def _check_client_secret(settings: Settings) -> Check:
-    secret = settings.client_secret
-    signs = settings.sso_enabled and settings.sso_app_field == "appClientId"
-    consequence = (
-        "Ecwid refuses every payload signed with it"
-        if signs
-        else "webhooks and native-app payloads will not check"
-    )
-    if secret is None:
-        return Check(
-            "client secret",
-            "warning",
-            "ECWID_CLIENT_SECRET is not set: webhooks and native-app payloads need it",
-            "missing_client_secret",
-        )
-    if looks_like_api_token(secret) or secret == settings.api_token:
-        return Check(
-            "client secret",
-            "problem",
-            "ECWID_CLIENT_SECRET holds a REST token (secret_.../public_...), not the app's"
-            f" client_secret: {consequence}. Copy client_secret from Ecwid admin, #develop-apps",
-            "api_token_as_client_secret",
-        )
-    if len(secret) < CLIENT_SECRET_LENGTH:
-        return Check(
-            "client secret",
-            "warning",
-            f"ECWID_CLIENT_SECRET has {len(secret)} characters; Ecwid's client secrets have"
-            f" {CLIENT_SECRET_LENGTH}: was it cut when copied?",
-            "short_client_secret",
-        )
-    return Check("client secret", "ok", "ECWID_CLIENT_SECRET is set")
-
-
-def _check_legacy(settings: Settings) -> Check:
-    secret = settings.sso_secret
-    if secret is not None and (looks_like_api_token(secret) or secret == settings.api_token):
-        return Check(
-            "legacy",
-            "problem",
-            "ECWID_SSO_SECRET holds a REST token (secret_.../public_...), not the store's"
-            " legacy SSO key: Ecwid refuses every payload signed with it",
-            "api_token_as_sso_secret",
-        )
-    return Check(
-        "legacy",
-        "warning",
-        "the legacy variant is in use (appId with ECWID_SSO_SECRET): Ecwid documents only"
-        " appClientId today. Keep it only while this live site has always used it:"
-        " switching app id makes existing customers' emails collide",
-        "legacy_variant",
-    )
-
-
-def _check_api_token(settings: Settings) -> Check:
-    token = settings.api_token
-    if token is None:
-        return Check(
-            "api token",
-            "warning",
-            "ECWID_API_TOKEN is not set: customer lookups are off, and the token, scopes, plan,"
-            " clock and email conflicts cannot be checked",
-            "missing_api_token",
-        )
-    if token.startswith("public_"):
-        return Check(
-            "api token",
-            "problem",
-            "ECWID_API_TOKEN is a public_ token, which cannot read customers: use the app's"
-            " secret_ token (Ecwid admin, #develop-apps)",
-            "public_api_token",
-        )
-    if token in (settings.client_secret, settings.sso_secret):
-        return Check(
-            "api token",
-            "problem",
-            "ECWID_API_TOKEN holds the SSO secret: use the app's secret_ token",
-            "secret_as_api_token",
-        )
-    if not token.startswith("secret_"):
-        return Check(
-            "api token",
-            "warning",
-            "ECWID_API_TOKEN does not start with secret_, as Ecwid's REST tokens do",
-            "odd_api_token",
-        )
-    return Check("api token", "ok", "ECWID_API_TOKEN is a secret_ token")
 
 
 def check_clock(server_date: datetime.datetime | None, now: float) -> Check:

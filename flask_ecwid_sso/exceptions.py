@@ -86,6 +86,40 @@ class EcwidAPIError(EcwidSSOError):
         self.method = method
         self.url = url
 
+    @classmethod
+    def from_status(
+        cls,
+        status: int,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        reason: str | None = None,
+        retry_after: float | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> EcwidAPIError:
+        """The error for an answer with HTTP ``status``, of the subclass that status means.
+
+        ``code`` and ``message`` are Ecwid's ``errorCode`` and ``errorMessage``
+        (``None`` when the body had none); without a message the error says
+        what the status means and what to do. ``reason`` is the HTTP reason
+        phrase, for statuses this family has no word for. ``retry_after`` is
+        kept on :class:`EcwidRateLimited`.
+        """
+        error_class, hint = _STATUS_ERRORS.get(
+            status,
+            (EcwidServerError, "Ecwid failed, and kept failing through every retry; try later")
+            if status >= 500
+            else (EcwidAPIError, f"Ecwid refused the request ({reason or status})"),
+        )
+        # Ecwid's wording for a conflict is not documented; ours names the cause.
+        text = hint if status == 409 else message or hint
+        if error_class is EcwidRateLimited:
+            return EcwidRateLimited(
+                text, retry_after=retry_after, status=status, code=code, method=method, url=url
+            )
+        return error_class(text, status=status, code=code, method=method, url=url)
+
     def __str__(self) -> str:
         where = f"{self.method} {self.url}" if self.method and self.url else None
         parts = [str(self.status)] if self.status is not None else []
@@ -131,6 +165,24 @@ class EcwidServerError(EcwidAPIError):
 
 class EcwidConnectionError(EcwidAPIError):
     """No answer at all: the connection was refused, reset, or timed out."""
+
+
+_STATUS_ERRORS: dict[int, tuple[type[EcwidAPIError], str]] = {
+    401: (EcwidAuthError, "the API token was refused; check ECWID_API_TOKEN"),
+    402: (EcwidPlanError, "the store's plan lacks this feature, or the store is suspended"),
+    403: (
+        EcwidAuthError,
+        "the API token was refused or lacks a scope (read_customers, create_customers, "
+        "update_customers); check the token and the app's scopes",
+    ),
+    404: (EcwidNotFound, "not found; check the store id and the customer id"),
+    409: (
+        EcwidAPIError,
+        "a customer with this email already exists (Ecwid allows one customer per email); "
+        "look it up with find_customer_by_email()",
+    ),
+    429: (EcwidRateLimited, "too many requests; wait for Retry-After and try again"),
+}
 
 
 class LegacyDigestWarning(UserWarning):

@@ -13,6 +13,7 @@ import typing as t
 from collections.abc import Iterable, Mapping
 
 from .exceptions import ProfileError
+from .numbers import is_whole_number
 
 _EMAIL_MAX_LENGTH = 254
 # Deliberately loose: Ecwid checks deliverability itself; we only refuse values
@@ -194,9 +195,7 @@ class Profile:
         elif addresses != ():
             object.__setattr__(self, "shipping_addresses", ())
         registered = self.registered
-        if registered is not None and (
-            isinstance(registered, bool) or not isinstance(registered, int) or registered < 0
-        ):
+        if registered is not None and (not is_whole_number(registered) or registered < 0):
             raise ProfileError(
                 f"registered must be a UNIX timestamp in whole seconds, not {registered!r}",
                 field="registered",

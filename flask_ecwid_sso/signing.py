@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Mapping
 
 from .exceptions import ConfigError, LegacyDigestWarning, ProfileError, TokenError
+from .numbers import is_whole_number
 from .payload_claims import Claims, LocalClaims
 from .profile import Profile
 
@@ -239,7 +240,7 @@ class SSOSigner:
         Pass ``timestamp`` only to reproduce a known payload; without it the
         current time is used and a repeat for the same user gets a fresh one.
         """
-        if isinstance(user_id, bool) or not isinstance(user_id, (str, int)):
+        if not (isinstance(user_id, str) or is_whole_number(user_id)):
             raise ProfileError(
                 f"user_id must be a string or an integer, not {type(user_id).__name__}",
                 field="userId",
@@ -252,7 +253,7 @@ class SSOSigner:
         suffix = ""
         if timestamp is None:
             timestamp, suffix = self.claims.claim(user, int(time.time()))
-        elif isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
+        elif not is_whole_number(timestamp) or timestamp < 0:
             raise ValueError(f"timestamp must be whole UNIX seconds, not {timestamp!r}")
         document = {self.app_field: self.app_id, "userId": user, "profile": profile.to_ecwid()}
         text = _JSON.encode(document) + suffix

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from .exceptions import ConfigError, WebhookError
+from .numbers import is_whole_number
 
 __all__ = ["SIGNATURE_HEADER", "WebhookEvent", "sign_webhook", "verify_webhook"]
 
@@ -70,7 +71,7 @@ def verify_webhook(
         return False
     event_id = fields.get("eventId")
     event_created = fields.get("eventCreated")
-    if not isinstance(event_id, str) or not _is_int(event_created):
+    if not isinstance(event_id, str) or not is_whole_number(event_created):
         return False
     if isinstance(signature, str):
         if not signature.isascii():
@@ -120,7 +121,7 @@ class WebhookEvent:
             raise WebhookError("webhook field 'eventCreated' is not a plausible UNIX time")
         store_id = _int_field(fields, "storeId")
         entity_id = fields.get("entityId")
-        if not (_is_int(entity_id) or (isinstance(entity_id, str) and entity_id)):
+        if not (is_whole_number(entity_id) or (isinstance(entity_id, str) and entity_id)):
             raise _field_error(fields, "entityId", "an integer or a non-empty string")
         event_type = _str_field(fields, "eventType")
         data = fields.get("data")
@@ -159,10 +160,6 @@ def _load_body(body: object) -> Mapping[str, t.Any] | None:
     return body if isinstance(body, Mapping) else None
 
 
-def _is_int(value: object) -> t.TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _str_field(fields: Mapping[str, t.Any], name: str) -> str:
     value = fields.get(name)
     if not isinstance(value, str) or not value:
@@ -172,7 +169,7 @@ def _str_field(fields: Mapping[str, t.Any], name: str) -> str:
 
 def _int_field(fields: Mapping[str, t.Any], name: str) -> int:
     value = fields.get(name)
-    if not _is_int(value):
+    if not is_whole_number(value):
         raise _field_error(fields, name, "an integer")
     return value
 

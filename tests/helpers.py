@@ -8,11 +8,12 @@ import hmac
 import json
 import threading
 import typing as t
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import flask_login
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from flask_ecwid_sso import EcwidClient
 from flask_ecwid_sso.settings import Settings
 
 if t.TYPE_CHECKING:
@@ -152,3 +153,38 @@ def running(server: BaseWSGIServer) -> Iterator[str]:
 def serving(app: WSGIApplication) -> contextlib.AbstractContextManager[str]:
     """Serve ``app`` on a free loopback port for a ``with`` block; yields its root URL."""
     return running(make_server("127.0.0.1", 0, app, threaded=True))
+
+
+class FastClient(EcwidClient):
+    """An :class:`EcwidClient` whose retries wait hundredths of a second, for tests."""
+
+    backoff_factor = 0.01
+    backoff_jitter = 0.01
+
+
+MakeClient = Callable[..., EcwidClient]
+
+
+@contextlib.contextmanager
+def client_maker(fake: t.Any) -> Iterator[MakeClient]:
+    """Make :class:`FastClient` objects for ``fake`` (keyword args override); closes them after."""
+    clients: list[EcwidClient] = []
+
+    def make(**kwargs: t.Any) -> EcwidClient:
+        kwargs.setdefault("token", fake.api_token)
+        kwargs.setdefault("base_url", fake.api_url)
+        kwargs.setdefault("timeout", 5)
+        client = FastClient(fake.store_id, **kwargs)
+        clients.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()
+
+
+def api_requests(fake: t.Any) -> list[tuple[str, str, int]]:
+    """``(method, path, status)`` of each request ``fake`` answered."""
+    return [(r.method, r.path, r.status) for r in fake.request_log]

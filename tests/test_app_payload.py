@@ -195,3 +195,8 @@ def test_encoded_payloads_round_trip(store_id: int, lang: str, token: str, view_
     assert decoded == AppPayload(
         store_id=store_id, lang=lang, access_token=token, view_mode=view_mode
     )
+
+
+def test_encoding_refuses_an_iv_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError, match="16 bytes"):
+        encode_app_payload(GOOD_DATA, SECRET, iv=b"short")

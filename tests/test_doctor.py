@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime
+import socket
 import typing as t
+from collections.abc import Iterator
 
 import pytest
-from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, settings
+from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, MakeClient, client_maker, settings
 
-from flask_ecwid_sso.doctor import check_clock, check_config, config_summary
+from flask_ecwid_sso.doctor import check_api, check_clock, check_config, config_summary, diagnose
+from flask_ecwid_sso.testing import FakeEcwid
 
 ECWID_NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
 
@@ -98,3 +101,118 @@ def test_clock_skew_thresholds(skew: int, status: str) -> None:
 
 def test_clock_without_a_date_header_is_unchecked() -> None:
     assert check_clock(None, 0).status == "unchecked"
+
+
+def test_client_id_may_be_unset_when_sso_is_off_or_legacy() -> None:
+    def client_id_check(**config: t.Any) -> str:
+        [check] = [c for c in check_config(settings(**config)) if c.name == "client id"]
+        assert check.status == "ok"
+        return check.message
+
+    assert "SSO is off" in client_id_check(ECWID_SSO_ENABLED=False, ECWID_CLIENT_ID=None)
+    assert "legacy variant needs none" in client_id_check(
+        ECWID_CLIENT_ID=None,
+        ECWID_CLIENT_SECRET=None,
+        ECWID_SSO_APP_ID="my_site",
+        ECWID_SSO_SECRET="legacy-key",
+    )
+
+
+# What the API reveals
+
+
+@pytest.fixture
+def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
+    with client_maker(fake_ecwid) as make:
+        yield make
+
+
+def by_name(checks: t.Iterable[t.Any]) -> dict[str, t.Any]:
+    return {check.name: check for check in checks}
+
+
+def test_an_unreachable_api_is_a_problem_naming_the_url(make_client: MakeClient) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api/v3"
+    client = make_client(base_url=url, max_retries=0)
+
+    report = diagnose(settings(ECWID_API_URL=url), client, email="ann@example.com")
+
+    checks = by_name(report.checks)
+    assert (checks["api"].status, checks["api"].reason) == ("problem", "unreachable")
+    assert "could not connect" in checks["api"].message
+    assert f"{url}/1003/profile" in checks["api"].message
+    assert checks["email"].status == "unchecked"
+    assert "clock" not in checks
+    assert report.has_problems
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "words"), [(30, "try again in 30 s"), (None, "try again later")]
+)
+def test_a_rate_limited_token_is_a_warning_saying_when_to_retry(
+    fake_ecwid: FakeEcwid, make_client: MakeClient, retry_after: int | None, words: str
+) -> None:
+    fake_ecwid.fail_next(429, retry_after=retry_after)
+
+    checks = by_name(check_api(make_client(max_retries=0), now=lambda: ECWID_NOW.timestamp()))
+
+    assert (checks["api"].status, checks["api"].reason) == ("warning", "rate_limited")
+    assert checks["api"].message == f"Ecwid is rate-limiting this token: {words}"
+    assert "clock" in checks
+
+
+def test_a_rate_limit_on_the_email_lookup_leaves_the_rest_ok(
+    fake_ecwid: FakeEcwid, make_client: MakeClient
+) -> None:
+    fake_ecwid.rate_limit = 2
+
+    checks = check_api(make_client(max_retries=0), email="ann@example.com")
+
+    assert [(check.name, check.status) for check in checks] == [
+        ("token", "ok"),
+        ("clock", "ok"),
+        ("read_customers", "ok"),
+        ("api", "warning"),
+    ]
+    assert checks[-1].reason == "rate_limited"
+
+
+def test_a_failing_api_is_a_warning_to_try_later(
+    fake_ecwid: FakeEcwid, make_client: MakeClient
+) -> None:
+    fake_ecwid.fail_next(500)
+
+    [token, clock] = check_api(make_client(max_retries=0))
+
+    assert (token.name, token.status, token.reason) == ("api", "warning", "api_error")
+    assert token.message.startswith("Ecwid failed: 500 INTERNAL_ERROR: ")
+    assert clock.name == "clock"
+
+
+def test_a_refused_token_stops_the_api_checks(
+    fake_ecwid: FakeEcwid, make_client: MakeClient
+) -> None:
+    checks = check_api(make_client(token="secret_wrong"), email="ann@example.com")
+
+    assert [(check.name, check.status) for check in checks] == [
+        ("token", "problem"),
+        ("clock", "ok"),
+        ("email", "unchecked"),
+    ]
+    assert checks[0].reason == "invalid_token"
+    assert [entry.status for entry in fake_ecwid.request_log] == [403]
+
+
+def test_a_token_that_cannot_read_the_store_profile_is_still_accepted(
+    fake_ecwid: FakeEcwid, make_client: MakeClient
+) -> None:
+    fake_ecwid.scopes.discard("read_store_profile")
+
+    checks = by_name(check_api(make_client()))
+
+    assert checks["token"].status == "ok"
+    assert "cannot read the store profile" in checks["token"].message
+    assert checks["read_customers"].status == "ok"

@@ -127,3 +127,26 @@ def test_profiles_are_frozen() -> None:
     profile = Profile(email="a@example.com")
     with pytest.raises(AttributeError):
         profile.email = "b@example.com"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("data", [["email"], "a@example.com", None])
+def test_a_profile_or_person_that_is_not_a_mapping_is_refused(data: object) -> None:
+    with pytest.raises(ProfileError) as info:
+        Profile.from_ecwid(data)  # type: ignore[arg-type]
+    assert info.value.field == "profile"
+    with pytest.raises(ProfileError) as info:
+        Person.from_ecwid(data)  # type: ignore[arg-type]
+    assert info.value.field == "person"
+
+
+@pytest.mark.parametrize("addresses", ["1 Main St", {"name": "A"}, 5])
+def test_shipping_addresses_must_be_a_sequence(addresses: object) -> None:
+    with pytest.raises(ProfileError) as info:
+        Profile(email="a@example.com", shipping_addresses=addresses)  # type: ignore[arg-type]
+    assert info.value.field == "shipping_addresses"
+
+
+def test_no_shipping_addresses_are_kept_as_an_empty_tuple() -> None:
+    profile = Profile(email="a@example.com", shipping_addresses=[])  # type: ignore[arg-type]
+    assert profile.shipping_addresses == ()
+    assert "shippingAddresses" not in profile.to_ecwid()

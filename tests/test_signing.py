@@ -318,3 +318,11 @@ def test_sign_refuses_bad_user_ids(signer: SSOSigner, user_id: t.Any) -> None:
     with pytest.raises(Exception, match="user_id") as info:
         signer.sign(user_id, JOHN)
     assert info.typename == "ProfileError"
+
+
+@pytest.mark.parametrize("timestamp", [True, 1.5, -1, "1421317550"])
+def test_sign_refuses_a_timestamp_that_is_not_whole_unix_seconds(
+    signer: SSOSigner, timestamp: object
+) -> None:
+    with pytest.raises(ValueError, match="timestamp"):
+        signer.sign("234", JOHN, timestamp=timestamp)  # type: ignore[arg-type]

@@ -249,7 +249,8 @@ def test_a_put_of_the_billing_person_renames_the_customer(
 
     assert customer.name == "Ann Smith"
     assert customer.raw["name"] == "Ann Smith"
-    assert customer.billing_person == {
+    assert customer.billing_person is not None
+    assert customer.billing_person.raw == {
         "name": "Ann Smith",
         "city": "York",
         "firstName": "Ann",
