@@ -1,7 +1,9 @@
 """The example shop under concurrent load, on loopback, with every payload checked.
 
-8 client threads request the store page for 50 logged-in users. Throughput is
-compared with the same shop with the Ecwid calls left out of its templates.
+The shop runs as in production: gunicorn with two workers, a real Redis as
+``ECWID_CACHE``, the standalone FakeEcwid. 8 client threads request the store
+page for 50 logged-in users. Throughput is compared with the same shop with
+the Ecwid calls left out of its templates.
 Every payload served is then checked twice, by an HMAC written here from
 ECWID.md and by FakeEcwid's own rules (which also refuse any repeat).
 """
@@ -9,50 +11,56 @@ ECWID.md and by FakeEcwid's own rules (which also refuse any repeat).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
-import logging
 import re
-import threading
+import sys
 import time
 import typing as t
-from collections.abc import Callable
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 from common import Row
 
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from servers import RedisServer, gunicorn  # noqa: E402 - the tests' own server helpers
+
+from flask_ecwid_sso.testing.__main__ import ecwid_settings  # noqa: E402
+
 THREADS = 8
 USERS = 50
 PAYLOAD = re.compile(r'window\.ecwid_sso_profile = "([^"]*)";')
 
 
+WORKERS = 2
+
+
+@contextlib.contextmanager
 def _serve(
-    database: Path, *, leave_out: tuple[str, ...]
-) -> tuple[t.Any, t.Any, Callable[[], None]]:
-    from markupsafe import Markup
+    workdir: Path, fake: t.Any, redis_url: str, *, leave_out: tuple[str, ...]
+) -> Iterator[str]:
+    """The shop under gunicorn with WORKERS workers, on ``fake`` and a shared Redis."""
+    from example_site import create_app, db
 
-    from example_site import db, make_shop_server
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the table
-    # 50 logins from one address in a few seconds: the shop's login limit would refuse them.
-    config = {"DATABASE": str(database), "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
-    server, app = make_shop_server("127.0.0.1", 0, config)
-    app.jinja_env.globals.update({name: lambda *a, **k: Markup("") for name in leave_out})
-    with app.app_context():
+    database = workdir / f"load-{'-'.join(leave_out) or 'full'}.sqlite3"
+    with create_app({"DATABASE": str(database)}).app_context():
         for n in range(USERS):
             if db.find_by_email(f"load{n}@example.com") is None:
                 db.add_user(f"load{n}@example.com", "load-password", f"Load Tester {n}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-    return server, app, stop
+    env = {
+        **ecwid_settings(fake),
+        "ECWID_CACHE": redis_url,
+        "SECRET_KEY": "load-benchmark-secret-key",
+        "SHOP_DATABASE": str(database),
+        "LEAVE_OUT": ",".join(leave_out),
+    }
+    with gunicorn("gunicorn_shop:app", workers=WORKERS, env=env, cwd=HERE) as url:
+        yield url
 
 
 def _run(url: str, requests_per_thread: int) -> tuple[float, int, list[str]]:
@@ -103,25 +111,24 @@ def _hmac_valid(payload: str, secret: str) -> bool:
 
 
 def bench_load(quick: bool, workdir: Path) -> list[Row]:
+    from flask_ecwid_sso.testing import FakeEcwid
+
     per_thread = 50 if quick else 250
     total = THREADS * per_thread
-    server, app, stop = _serve(workdir / "load-full.sqlite3", leave_out=())
+    redis = RedisServer(workdir)
+    redis.start()
     try:
-        elapsed, errors, payloads = _run(f"http://127.0.0.1:{server.port}", per_thread)
-        fake = app.extensions["fake_ecwid"]
-        secret = app.config["ECWID_CLIENT_SECRET"]
-        independent = sum(_hmac_valid(payload, secret) for payload in payloads)
-        verdicts = [fake.sign_on(payload) for payload in payloads]
-        refused = [entry.reason for entry in verdicts if not entry.accepted]
+        with FakeEcwid().serve() as fake:
+            with _serve(workdir, fake, redis.url, leave_out=()) as url:
+                elapsed, errors, payloads = _run(url, per_thread)
+            leave_out = ("ecwid_widget", "ecwid_sso_script")
+            with _serve(workdir, fake, redis.url, leave_out=leave_out) as url:
+                bare_elapsed, bare_errors, _ = _run(url, per_thread)
+            independent = sum(_hmac_valid(payload, fake.client_secret) for payload in payloads)
+            verdicts = [fake.sign_on(payload) for payload in payloads]
+            refused = [entry.reason for entry in verdicts if not entry.accepted]
     finally:
-        stop()
-    bare_server, _, stop_bare = _serve(
-        workdir / "load-bare.sqlite3", leave_out=("ecwid_widget", "ecwid_sso_script")
-    )
-    try:
-        bare_elapsed, bare_errors, _ = _run(f"http://127.0.0.1:{bare_server.port}", per_thread)
-    finally:
-        stop_bare()
+        redis.stop()
 
     ours, bare = total / elapsed, total / bare_elapsed
     unique = len(set(payloads))
@@ -134,7 +141,7 @@ def bench_load(quick: bool, workdir: Path) -> list[Row]:
     )
     return [
         Row(
-            f"load ({THREADS} threads x {per_thread} store pages, {USERS} users; req/s)",
+            f"load (gunicorn -w {WORKERS} + Redis, {THREADS}x{per_thread} pages, {USERS} users)",
             f"{ours:,.0f}/s",
             f"{bare:,.0f}/s",
             bare / ours,

@@ -20,7 +20,7 @@ from helpers import (
     running,
 )
 from hypothesis import settings
-from servers import RedisServer
+from servers import RedisServer, ServerMissing, unavailable
 
 from flask_ecwid_sso import EcwidSSO
 from flask_ecwid_sso.state import app_state
@@ -191,7 +191,10 @@ def page(browser: Browser) -> t.Iterator[Page]:
 @pytest.fixture
 def redis_server(tmp_path: Path) -> t.Iterator[RedisServer]:
     """A private redis-server on a free loopback port, stopped after the test."""
-    server = RedisServer(tmp_path)
+    try:
+        server = RedisServer(tmp_path)
+    except ServerMissing as missing:
+        unavailable(missing)
     server.start()
     try:
         yield server

@@ -1,7 +1,8 @@
-"""Real servers the tests start themselves on free loopback ports: redis-server and gunicorn.
+"""Real servers the tests and benchmarks start themselves on free loopback ports.
 
-Where one is missing, its tests skip with the install hint, except under
-``CI=true``, where they fail: CI must run them.
+redis-server and gunicorn. A missing one raises :class:`ServerMissing` with
+the install hint; :func:`unavailable` turns that into a skip, or a failure
+under ``CI=true``, where every real part must be there.
 """
 
 from __future__ import annotations
@@ -18,17 +19,22 @@ import typing as t
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def unavailable(reason: str, hint: str) -> t.NoReturn:
-    """Skip with ``hint``, or fail under ``CI=true`` where every real part must be there."""
+class ServerMissing(RuntimeError):
+    """A server the tests need is not installed; the message says how to install it."""
+
+
+def unavailable(missing: ServerMissing) -> t.NoReturn:
+    """Skip with the install hint, or fail under ``CI=true``, where these tests must run."""
+    import pytest
+
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: these tests must run). {hint}")
-    pytest.skip(f"{reason}. {hint}")
+        pytest.fail(f"{missing} (CI=true: these tests must run)")
+    pytest.skip(str(missing))
 
 
 def free_port() -> int:
@@ -65,7 +71,7 @@ class RedisServer:
     def __init__(self, directory: Path) -> None:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(binary).exists():
-            unavailable("no redis-server", "apt-get install -y redis-server")
+            raise ServerMissing("no redis-server: apt-get install -y redis-server")
         self.binary = binary
         self.directory = directory
         self.port = free_port()
@@ -89,15 +95,21 @@ class RedisServer:
             return connection.recv(16).startswith(b"+PONG")
 
 
+def gunicorn_binary() -> str:
+    """The gunicorn of this virtual environment; :class:`ServerMissing` without one."""
+    found = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+    if found is None:
+        raise ServerMissing("no gunicorn: pip install -e '.[test]'")
+    return found
+
+
 @contextlib.contextmanager
 def gunicorn(
     target: str, *, workers: int, env: Mapping[str, str], cwd: Path = ROOT
 ) -> Iterator[str]:
     """Serve ``target`` (``module:app``) with gunicorn, ``workers`` sync workers; yields the URL."""
-    if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
-        unavailable("no gunicorn", "pip install -e '.[test]'")
     port = free_port()
-    command = [os.path.join(os.path.dirname(sys.executable), "gunicorn")]
+    command = [gunicorn_binary()]
     command += ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5"]
     command += ["--log-level", "warning", target]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join({str(cwd), str(ROOT)}), **env}

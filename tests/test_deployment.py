@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from helpers import check_payload, payload_in
-from servers import RedisServer, gunicorn
+from servers import RedisServer, ServerMissing, gunicorn, gunicorn_binary, unavailable
 
 from flask_ecwid_sso import EcwidClient
 from flask_ecwid_sso.testing import FakeEcwid
@@ -35,7 +35,11 @@ class Site(t.NamedTuple):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     directory = tmp_path_factory.mktemp("deployment")
-    redis = RedisServer(directory)
+    try:
+        gunicorn_binary()
+        redis = RedisServer(directory)
+    except ServerMissing as missing:
+        unavailable(missing)
     redis.start()
     try:
         with FakeEcwid().serve() as fake:
