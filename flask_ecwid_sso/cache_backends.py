@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import pickle
 import threading
+import time
 import typing as t
 import urllib.parse
 
@@ -58,19 +60,27 @@ class JSONFileSerializer(FileSystemSerializer):
 
 
 class MemoryCache(SimpleCache):
-    """A ``SimpleCache`` with an ``add`` atomic between threads, never evicting live entries."""
+    """A ``SimpleCache`` with an ``add`` atomic between threads, never evicting live entries.
+
+    Past ``threshold`` entries, expired ones are swept at most once a second
+    (``SimpleCache`` would scan on every write, then drop live ones).
+    """
 
     def __init__(self, threshold: int = 10_000) -> None:
         super().__init__(threshold=threshold)
         self._add_lock = threading.Lock()
+        self._swept_at = -math.inf
 
     def add(self, key: str, value: t.Any, timeout: t.Any = None) -> bool:
+        # cachelib before 0.17 checks and writes without a lock.
         with self._add_lock:
             return bool(super().add(key, value, timeout))
 
-    def _remove_older(self) -> None:
-        # SimpleCache would drop the soonest-expiring live entries past its threshold.
-        return None
+    def _prune(self) -> None:
+        now = time.monotonic()
+        if self._over_threshold() and now - self._swept_at >= 1:
+            self._swept_at = now
+            self._remove_expired(time.time())
 
 
 class LockingFileSystemCache(FileSystemCache):
