@@ -62,9 +62,11 @@ def decode_app_payload(payload: str, client_secret: str) -> AppPayload:
     optional, and fields Ecwid may add later are ignored.
 
     Raises :class:`~flask_ecwid_sso.PayloadError`, and nothing else, when the
-    payload is not a string of at most 8192 characters, is not base64, does not
-    decrypt with this ``client_secret`` (a wrong key shows as bad padding or
-    unreadable text), or does not hold the fields above with the right types.
+    payload is not a string of at most 8192 characters, is not base64 or has
+    the wrong length, and, with one and the same message (:data:`UNREADABLE`)
+    whatever went wrong, when it does not decrypt with this ``client_secret``
+    to the fields above. Ecwid's format has no MAC: never show a visitor more
+    than that message, or a page becomes an oracle for forging payloads.
     Messages never carry the secret nor the decrypted text.
     """
     key = _key(client_secret)
@@ -79,33 +81,43 @@ def decode_app_payload(payload: str, client_secret: str) -> AppPayload:
             "check that the whole 'payload' query argument was passed"
         )
     iv, ciphertext = raw[: AES.block_size], raw[AES.block_size :]
-    padded = AES.new(key, AES.MODE_CBC, iv=iv).decrypt(ciphertext)
+    decoded = _read(AES.new(key, AES.MODE_CBC, iv=iv).decrypt(ciphertext))
+    if decoded is None:
+        # One message for every fault past this point: telling bad padding from bad text
+        # would make any page that shows it a CBC padding oracle (the format has no MAC).
+        raise PayloadError(UNREADABLE)
+    return decoded
+
+
+#: The one message for a payload that does not decrypt to a valid payload.
+UNREADABLE = (
+    "the app payload is not a valid payload for this app: check that ECWID_CLIENT_SECRET is"
+    " this app's client_secret"
+)
+
+
+def _read(padded: bytes) -> AppPayload | None:
     try:
-        plain = unpad(padded, AES.block_size)
-    except ValueError as exc:
-        raise PayloadError(
-            "the app payload does not decrypt: check that ECWID_CLIENT_SECRET is this "
-            "app's client_secret"
-        ) from exc
-    # From here on, chained exceptions would carry decrypted text (tokens
-    # included) in their attributes, so none is chained.
-    try:
-        fields = json.loads(plain.decode("utf-8"))
+        fields = json.loads(unpad(padded, AES.block_size).decode("utf-8"))
     except (ValueError, RecursionError):
-        raise PayloadError(
-            "the app payload decrypts to unreadable text: check that ECWID_CLIENT_SECRET "
-            "is this app's client_secret"
-        ) from None
+        return None
     if not isinstance(fields, dict):
-        raise PayloadError("the app payload decrypts to JSON that is not an object")
-    public_token = fields.get("public_token")
-    if public_token is not None and not isinstance(public_token, str):
-        raise PayloadError("app payload field 'public_token' must be a string when present")
+        return None
+    store_id, public_token = fields.get("store_id"), fields.get("public_token")
+    texts = [fields.get(name) for name in ("lang", "access_token", "view_mode")]
+    if (
+        not is_whole_number(store_id)
+        or store_id <= 0
+        or not all(isinstance(text, str) and text for text in texts)
+        or not (public_token is None or isinstance(public_token, str))
+    ):
+        return None
+    lang, access_token, view_mode = t.cast("list[str]", texts)
     return AppPayload(
-        store_id=_store_id(fields),
-        lang=_text(fields, "lang"),
-        access_token=_text(fields, "access_token"),
-        view_mode=_text(fields, "view_mode"),
+        store_id=store_id,
+        lang=lang,
+        access_token=access_token,
+        view_mode=view_mode,
         public_token=public_token,
     )
 
@@ -150,21 +162,3 @@ def _b64decode(payload: str) -> bytes:
             "the app payload is not base64: pass the 'payload' query argument as Ecwid sent it"
         )
     return base64.urlsafe_b64decode(body.translate(_TO_URLSAFE) + "=" * (-len(body) % 4))
-
-
-def _store_id(fields: dict[str, t.Any]) -> int:
-    store_id = fields.get("store_id")
-    if store_id is None:
-        raise PayloadError("the app payload has no 'store_id'")
-    if not is_whole_number(store_id) or store_id <= 0:
-        raise PayloadError("app payload field 'store_id' must be a positive integer")
-    return store_id
-
-
-def _text(fields: dict[str, t.Any], name: str) -> str:
-    value = fields.get(name)
-    if value is None:
-        raise PayloadError(f"the app payload has no {name!r}")
-    if not isinstance(value, str) or not value:
-        raise PayloadError(f"app payload field {name!r} must be a non-empty string")
-    return value

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import typing as t
 
 import pytest
@@ -9,7 +10,12 @@ from Crypto.Cipher import AES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flask_ecwid_sso.app_payload import AppPayload, decode_app_payload, encode_app_payload
+from flask_ecwid_sso.app_payload import (
+    UNREADABLE,
+    AppPayload,
+    decode_app_payload,
+    encode_app_payload,
+)
 from flask_ecwid_sso.exceptions import PayloadError
 
 SECRET = "A1Lu7ANIhKD6A1Lu7ANIhKD6ADsaSdsa"
@@ -100,11 +106,9 @@ def _encrypt_raw(plain: bytes, secret: str = SECRET) -> str:
 @pytest.mark.parametrize(
     ("payload", "secret", "message"),
     [
-        pytest.param(
-            N1_PAYLOAD, "B1Lu7ANIhKD6A1Lu7ANIhKD6ADsaSdsa", "client_secret", id="wrong-key"
-        ),
-        pytest.param(_tamper(N1_PAYLOAD, -1), SECRET, "does not decrypt", id="tampered-last-block"),
-        pytest.param(_tamper(N1_PAYLOAD, 20), SECRET, "unreadable text", id="tampered-ciphertext"),
+        pytest.param(N1_PAYLOAD, "B1Lu7ANIhKD6A1Lu7ANIhKD6ADsaSdsa", UNREADABLE, id="wrong-key"),
+        pytest.param(_tamper(N1_PAYLOAD, -1), SECRET, UNREADABLE, id="tampered-last-block"),
+        pytest.param(_tamper(N1_PAYLOAD, 20), SECRET, UNREADABLE, id="tampered-ciphertext"),
         pytest.param(N1_PAYLOAD, "A1Lu7ANIhKD6A1L", "at least 16", id="short-secret"),
         pytest.param(N1_PAYLOAD, "A1Lu7ANIhKD6A1L\u00e9", "16 ASCII", id="non-ascii-secret"),
         pytest.param(N1_PAYLOAD, None, "client_secret", id="no-secret"),
@@ -119,13 +123,13 @@ def _encrypt_raw(plain: bytes, secret: str = SECRET) -> str:
         pytest.param(N1_PAYLOAD + "===", SECRET, "not base64", id="too-much-padding"),
         pytest.param(" " + N1_PAYLOAD, SECRET, "not base64", id="leading-blank"),
         pytest.param("A" * 9000, SECRET, "longer than 8192", id="huge"),
-        pytest.param(_encrypt_raw(b"\xff\xfe"), SECRET, "unreadable text", id="not-utf8"),
-        pytest.param(_encrypt_raw(b"[1, 2]"), SECRET, "not an object", id="json-array"),
-        pytest.param(_encrypt_raw(b"{}"), SECRET, "no 'store_id'", id="no-store-id"),
+        pytest.param(_encrypt_raw(b"\xff\xfe"), SECRET, UNREADABLE, id="not-utf8"),
+        pytest.param(_encrypt_raw(b"[1, 2]"), SECRET, UNREADABLE, id="json-array"),
+        pytest.param(_encrypt_raw(b"{}"), SECRET, UNREADABLE, id="no-store-id"),
     ],
 )
 def test_bad_payloads_raise_payload_error(payload: t.Any, secret: t.Any, message: str) -> None:
-    with pytest.raises(PayloadError, match=message) as caught:
+    with pytest.raises(PayloadError, match=re.escape(message)) as caught:
         decode_app_payload(payload, secret)
     if isinstance(secret, str):
         assert secret not in str(caught.value)
@@ -133,26 +137,23 @@ def test_bad_payloads_raise_payload_error(payload: t.Any, secret: t.Any, message
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    "changes",
     [
-        pytest.param(
-            {"store_id": "1003"}, "'store_id' must be a positive integer", id="store-string"
-        ),
-        pytest.param({"store_id": True}, "'store_id' must be a positive integer", id="store-bool"),
-        pytest.param({"store_id": 0}, "'store_id' must be a positive integer", id="store-zero"),
-        pytest.param({"access_token": None}, "no 'access_token'", id="no-token"),
-        pytest.param({"access_token": 5}, "'access_token' must be a non-empty", id="token-number"),
-        pytest.param({"lang": ""}, "'lang' must be a non-empty", id="empty-lang"),
-        pytest.param({"view_mode": None}, "no 'view_mode'", id="no-view-mode"),
-        pytest.param(
-            {"public_token": 7}, "'public_token' must be a string", id="public-token-number"
-        ),
+        pytest.param({"store_id": "1003"}, id="store-string"),
+        pytest.param({"store_id": True}, id="store-bool"),
+        pytest.param({"store_id": 0}, id="store-zero"),
+        pytest.param({"access_token": None}, id="no-token"),
+        pytest.param({"access_token": 5}, id="token-number"),
+        pytest.param({"lang": ""}, id="empty-lang"),
+        pytest.param({"view_mode": None}, id="no-view-mode"),
+        pytest.param({"public_token": 7}, id="public-token-number"),
     ],
 )
-def test_wrongly_typed_fields_raise_payload_error(changes: dict[str, t.Any], message: str) -> None:
+def test_wrongly_typed_fields_raise_the_one_message(changes: dict[str, t.Any]) -> None:
     data = {key: value for key, value in {**GOOD_DATA, **changes}.items() if value is not None}
-    with pytest.raises(PayloadError, match=message):
+    with pytest.raises(PayloadError) as caught:
         decode_app_payload(encode_app_payload(data, SECRET), SECRET)
+    assert str(caught.value) == UNREADABLE
 
 
 def test_decrypted_text_never_reaches_the_error() -> None:
@@ -160,7 +161,7 @@ def test_decrypted_text_never_reaches_the_error() -> None:
     with pytest.raises(PayloadError) as caught:
         decode_app_payload(payload, SECRET)
     assert caught.value.__cause__ is None
-    assert caught.value.__suppress_context__ is True
+    assert caught.value.__context__ is None
     assert "secret_leak" not in str(caught.value)
 
 

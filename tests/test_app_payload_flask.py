@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 from conftest import AppFactory
+from Crypto.Cipher import AES
 from flask import Flask
 from helpers import CLIENT_SECRET
 
-from flask_ecwid_sso import AppPayload, ConfigError, PayloadError
-from flask_ecwid_sso.app_payload import encode_app_payload
+from flask_ecwid_sso import AppPayload, ConfigError, EcwidSSO, PayloadError
+from flask_ecwid_sso.app_payload import UNREADABLE, encode_app_payload
 from flask_ecwid_sso.state import app_state
 
 N1_PAYLOAD = (
@@ -67,3 +70,39 @@ def test_a_payload_for_another_store_is_refused(make_app: AppFactory) -> None:
     app = make_app(ECWID_STORE_ID=2000)
     with pytest.raises(PayloadError, match="store 1003, not ECWID_STORE_ID 2000"):
         app_payload(app, f"payload={N1_PAYLOAD}")
+
+
+def test_a_padding_oracle_attack_on_a_page_that_shows_the_error_learns_nothing(
+    make_app: AppFactory,
+) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso)
+
+    @app.get("/app")
+    def admin_page() -> tuple[str, int]:
+        try:
+            sso.app_payload()
+        except PayloadError as exc:
+            return f"Sorry: {exc}", 400
+        return "welcome", 200
+
+    raw = base64.urlsafe_b64decode(N1_PAYLOAD + "=" * (-len(N1_PAYLOAD) % 4))
+    blocks = len(raw) // 16
+    target = (blocks - 2) * 16 + 15  # the byte that XORs into the last block's padding
+    client = app.test_client()
+    answers: set[tuple[int, str]] = set()
+    padding_was_valid = 0
+    for guess in range(256):
+        if guess == raw[target]:
+            continue
+        forged = bytearray(raw)
+        forged[target] = guess
+        plain = AES.new(CLIENT_SECRET[:16].encode(), AES.MODE_CBC, iv=bytes(forged[:16])).decrypt(
+            bytes(forged[16:])
+        )
+        padding_was_valid += 1 <= plain[-1] <= 16 and plain.endswith(bytes([plain[-1]]) * plain[-1])
+        payload = base64.urlsafe_b64encode(bytes(forged)).decode().rstrip("=")
+        answer = client.get("/app", query_string={"payload": payload})
+        answers.add((answer.status_code, answer.get_data(as_text=True)))
+    assert padding_was_valid >= 1  # the attack's one tell is among the guesses
+    assert answers == {(400, f"Sorry: {UNREADABLE}")}
