@@ -158,6 +158,10 @@ def webhooks() -> tuple[Response, int]:
         event = WebhookEvent.from_ecwid(body)
     except WebhookError as exc:
         return jsonify(error=str(exc)), 400
+    stale = event.freshness_problem(time.time())
+    if stale is not None:
+        logger.warning("Ecwid webhook %s refused: %s", event.event_id, stale)
+        return jsonify(error=stale), 400
     if event.store_id != state.settings.store_id:
         logger.info("ignoring a webhook for store %s", event.store_id)
         return jsonify(status="ignored", reason="another store"), 200

@@ -86,6 +86,12 @@ def verify_webhook(
     return hmac.compare_digest(expected.encode("ascii"), signature)
 
 
+#: Ecwid retries a failed delivery for 24 hours; an older event is a replay.
+MAX_EVENT_AGE = 25 * 3600
+#: Clock skew tolerated for an event's ``eventCreated``.
+MAX_EVENT_AHEAD = 5 * 60
+
+
 @dataclasses.dataclass(frozen=True)
 class WebhookEvent:
     """One webhook delivery from Ecwid, read from its JSON body.
@@ -130,6 +136,29 @@ class WebhookEvent:
         elif not isinstance(data, Mapping):
             raise WebhookError("webhook field 'data' must be a JSON object when present")
         return cls(event_id, event_created, store_id, entity_id, event_type, dict(data))
+
+    def freshness_problem(
+        self,
+        now: float,
+        *,
+        max_age: float = MAX_EVENT_AGE,
+        max_ahead: float = MAX_EVENT_AHEAD,
+    ) -> str | None:
+        """Why this event is too old or too new to trust at ``now``, or ``None`` when fresh.
+
+        Only ``eventCreated`` and ``eventId`` are signed: a captured signature
+        can carry a rewritten body. Ecwid retries a delivery for 24 hours, so
+        an event older than ``max_age`` (25 hours) is a replay, not a retry;
+        one more than ``max_ahead`` (5 minutes) ahead means a clock is wrong.
+        """
+        age = now - self.event_created
+        if age > max_age:
+            return f"the event was created {age / 3600:.0f} hours ago: Ecwid retries for 24 only"
+        if -age > max_ahead:
+            return (
+                f"the event was created {-age:.0f} s in the future: check this server's clock"
+            )
+        return None
 
     @property
     def created_at(self) -> datetime:

@@ -296,7 +296,7 @@ def test_sign_out_for_nobody_just_returns(app: Flask) -> None:
 def event_body(event_type: str = "customer.updated", **overrides: t.Any) -> dict[str, t.Any]:
     body = {
         "eventId": str(uuid.uuid4()),
-        "eventCreated": 1_700_000_000,
+        "eventCreated": int(time.time()),
         "storeId": STORE_ID,
         "entityId": 42,
         "eventType": event_type,
@@ -452,3 +452,43 @@ def test_the_webhook_route_is_exempt_from_flask_wtf_csrf(make_app: AppFactory) -
     client = app.test_client()
     assert client.post("/form").status_code == 400
     assert deliver(client, event_body()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("created", "reason"),
+    [(-400 * 86400, "hours ago"), (-25 * 3600 - 60, "hours ago"), (+600, "in the future")],
+)
+def test_an_event_outside_ecwids_retry_window_is_refused(
+    received: tuple[Flask, dict[str, list[WebhookEvent]]], created: int, reason: str
+) -> None:
+    app, seen = received
+    response = deliver(app.test_client(), event_body(eventCreated=int(time.time()) + created))
+    assert response.status_code == 400
+    assert reason in response.get_json()["error"]
+    assert seen["all"] == []
+
+
+def test_a_retry_a_day_later_is_still_accepted(
+    received: tuple[Flask, dict[str, list[WebhookEvent]]],
+) -> None:
+    app, seen = received
+    response = deliver(app.test_client(), event_body(eventCreated=int(time.time()) - 23 * 3600))
+    assert response.get_json()["status"] == "ok"
+    assert len(seen["all"]) == 1
+
+
+def test_a_captured_signature_with_a_rewritten_body_is_not_dispatched_again(
+    received: tuple[Flask, dict[str, list[WebhookEvent]]],
+) -> None:
+    app, seen = received
+    original = event_body()
+    assert deliver(app.test_client(), original).get_json()["status"] == "ok"
+    rewritten = {
+        **original,
+        "eventType": "order.updated",
+        "entityId": 99,
+        "data": {"customerEmail": "victim@example.com"},
+    }
+    answer = deliver(app.test_client(), rewritten)
+    assert answer.get_json()["status"] == "duplicate"
+    assert [event.event_type for event in seen["all"]] == ["customer.updated"]
