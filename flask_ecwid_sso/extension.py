@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask import Flask, current_app, request
 from markupsafe import Markup
 
-from . import rendering, signals
+from . import login_defaults, rendering, signals
 from .api import EcwidClient
 from .app_payload import AppPayload, decode_app_payload
 from .callbacks import (
@@ -91,6 +91,7 @@ class EcwidSSO:
             # CSRFProtect may be set up after us; its check runs after this hook then.
             app.before_request(lambda: exempt_from_csrf(current_app))
         app.cli.add_command(ecwid_command)
+        login_defaults.on_login_change(app, self.login_changed)
 
     def current_user_loader(self, callback: T_current_user_loader) -> T_current_user_loader:
         """Register the function that returns the logged-in user, or ``None``."""
@@ -170,6 +171,17 @@ class EcwidSSO:
         SignOutTokens.forget()
         forget_identity()
         signals.user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
+
+    def login_changed(self) -> None:
+        """Tell the extension that this request logged a user in or out of the site.
+
+        Voids every sign-out link issued to the session, so that none outlives
+        the login it was made for. With Flask-Login this happens on its own
+        (``user_logged_in`` and ``user_logged_out``); call it after your own
+        login and logout otherwise.
+        """
+        SignOutTokens.forget()
+        forget_identity()
 
     def sso_script(self) -> Markup:
         """The SSO script: defines ``ecwid_sso_profile`` and loads the sync helper.

@@ -6,8 +6,9 @@ This is the only module that imports Flask-Login.
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Callable
 
-from flask import current_app
+from flask import Flask, current_app
 
 from .exceptions import ConfigError, ProfileError
 from .profile import Person, Profile
@@ -66,3 +67,15 @@ def logout() -> object:
             "no logout handler: install Flask-Login or register one with @sso.logout_handler"
         )
     return flask_login.logout_user()
+
+
+def on_login_change(app: Flask, callback: Callable[[], object]) -> None:
+    """Call ``callback`` whenever Flask-Login logs a user of ``app`` in or out."""
+    if flask_login is None:  # pragma: no cover - Flask-Login is optional
+        return
+
+    def changed(sender: Flask, **extra: t.Any) -> None:
+        callback()
+
+    flask_login.user_logged_in.connect(changed, app, weak=False)
+    flask_login.user_logged_out.connect(changed, app, weak=False)

@@ -10,9 +10,9 @@ import uuid
 
 import pytest
 from conftest import AppFactory
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
-from helpers import CLIENT_SECRET, STORE_ID, check_payload
+from helpers import CLIENT_SECRET, STORE_ID, USERS, check_payload
 from itsdangerous import URLSafeTimedSerializer
 
 from flask_ecwid_sso import EcwidSSO, WebhookEvent
@@ -492,3 +492,47 @@ def test_a_captured_signature_with_a_rewritten_body_is_not_dispatched_again(
     answer = deliver(app.test_client(), rewritten)
     assert answer.get_json()["status"] == "duplicate"
     assert [event.event_type for event in seen["all"]] == ["customer.updated"]
+
+
+def test_a_sign_out_link_dies_with_the_sites_own_logout(app: Flask) -> None:
+    client = logged_in(app)
+    before = sign_out_url(client)
+    client.get("/logout")
+    client.get("/login-as/1")
+    after = sign_out_url(client)
+    assert after != before
+    assert client.get(before).status_code == 200
+    assert is_logged_in(client)
+    assert client.get(after).status_code == 302
+    assert not is_logged_in(client)
+
+
+def test_a_new_login_issues_a_new_sign_out_link(app: Flask) -> None:
+    client = logged_in(app)
+    before = sign_out_url(client)
+    client.get("/login-as/1")
+    assert sign_out_url(client) != before
+    assert client.get(before).status_code == 200
+    assert is_logged_in(client)
+
+
+def test_apps_without_flask_login_void_sign_out_links_with_login_changed(
+    make_app: AppFactory,
+) -> None:
+    sso = EcwidSSO()
+    sso.current_user_loader(lambda: USERS[1] if session.get("me") else None)
+    sso.logout_handler(lambda: session.pop("me", None))
+    app = make_app(sso=sso)
+
+    @app.get("/own-login")
+    def own_login() -> str:
+        session["me"] = True
+        sso.login_changed()
+        return "in"
+
+    client = app.test_client()
+    client.get("/own-login")
+    before = sign_out_url(client)
+    client.get("/own-login")
+    assert sign_out_url(client) != before
+    assert client.get(before).status_code == 200
