@@ -85,6 +85,7 @@ class EcwidSSO:
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
         app.after_request(rendering.mark_response)
+        app.after_request(rendering.deny_framing)
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix or None)
         if flask_wtf is not None:
             exempt_from_csrf(app)

@@ -141,15 +141,42 @@ def mark_response(response: Response) -> Response:
     """Set the cache headers a response's Ecwid content calls for (an ``after_request`` hook).
 
     A page with the SSO script varies on the cookie (a cached anonymous page
-    would log a shopper out of the store); a response of a request that
-    signed a payload, or one marked personal, is never stored, whatever the
-    app set.
+    would log a shopper out of the store). A personal one is never stored,
+    whatever the app set: one that carries a payload, a page with the script
+    while a site user is logged in (it holds their sign-out link and login
+    marker, whatever the profile loader said), or one a view marked personal.
     """
     page: PageState = g.get(_G_NAME) or PageState()
     identity = resolved_identity()
     if page.script or page.personal:
         response.vary.add("Cookie")
-    if page.personal or (identity is not None and identity.payload):
+    signed_in = identity is not None and (
+        bool(identity.payload) or (page.script and identity.logged_in)
+    )
+    if page.personal or signed_in:
         response.headers["Cache-Control"] = "private, no-store"
-        response.headers.pop("Expires", None)
+        for header in _SHARED_CACHE_HEADERS:
+            response.headers.pop(header, None)
+    return response
+
+
+#: Headers that would let a cache keep or serve the page: dropped from personal ones.
+_SHARED_CACHE_HEADERS = ("Expires", "CDN-Cache-Control", "Surrogate-Control")
+
+
+def deny_framing(response: Response) -> Response:
+    """Forbid framing the blueprint's HTML pages (clickjacking), merged into the app's CSP.
+
+    An app-level ``after_request`` hook, so that it runs after the hooks the
+    app registers once the extension is set up, and sees their policy.
+    """
+    if request.blueprint != "ecwid_sso" or response.mimetype != "text/html":
+        return response
+    response.headers["X-Frame-Options"] = "DENY"
+    kept = [
+        directive.strip()
+        for directive in response.headers.get("Content-Security-Policy", "").split(";")
+        if directive.strip() and directive.split()[0].lower() != "frame-ancestors"
+    ]
+    response.headers["Content-Security-Policy"] = "; ".join([*kept, "frame-ancestors 'none'"])
     return response

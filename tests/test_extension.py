@@ -481,3 +481,37 @@ def test_settings_say_what_is_wrong_with_a_value(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         make_app(**config)
+
+
+def test_a_logged_in_page_without_a_payload_is_still_private(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    sso.profile_loader(lambda user: None)
+    app = make_app(sso=sso)
+
+    @app.after_request
+    def cache_everything(response: t.Any) -> t.Any:
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response
+
+    response = logged_in_page(app)
+    assert payload_in(response.get_data(as_text=True)) == ""
+    assert "/ecwid-sso/sign-out?token=" in response.get_data(as_text=True)
+    assert response.cache_control.no_store
+    assert response.cache_control.private
+    assert not response.cache_control.public
+
+
+def test_cdn_and_surrogate_cache_headers_are_dropped_from_personal_pages(app: Flask) -> None:
+    @app.after_request
+    def cdn_headers(response: t.Any) -> t.Any:
+        response.headers["CDN-Cache-Control"] = "max-age=600"
+        response.headers["Surrogate-Control"] = "max-age=600"
+        response.headers["Expires"] = "Thu, 01 Jan 2099 00:00:00 GMT"
+        return response
+
+    personal = logged_in_page(app)
+    for header in ("CDN-Cache-Control", "Surrogate-Control", "Expires"):
+        assert header not in personal.headers
+    anonymous = app.test_client().get("/store")
+    assert anonymous.headers["CDN-Cache-Control"] == "max-age=600"

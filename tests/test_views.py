@@ -536,3 +536,20 @@ def test_apps_without_flask_login_void_sign_out_links_with_login_changed(
     client.get("/own-login")
     assert sign_out_url(client) != before
     assert client.get(before).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/ecwid-sso/sign-out", "/ecwid-sso/sign-out?token=bad"])
+def test_the_sign_out_confirmation_cannot_be_framed(app: Flask, path: str) -> None:
+    @app.after_request
+    def app_policy(response: t.Any) -> t.Any:
+        response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors *"
+        return response
+
+    response = logged_in(app).get(path)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    policy = [part.strip() for part in response.headers["Content-Security-Policy"].split(";")]
+    assert policy == ["default-src 'self'", "frame-ancestors 'none'"]
+
+
+def test_json_answers_carry_no_frame_headers(app: Flask) -> None:
+    assert "X-Frame-Options" not in logged_in(app).get("/ecwid-sso/profile").headers
