@@ -199,7 +199,9 @@ def _check_api_token(settings: Settings) -> Check:
         return Check(
             "api token",
             "warning",
-            "ECWID_API_TOKEN does not start with secret_, as Ecwid's REST tokens do",
+            "ECWID_API_TOKEN does not start with secret_, as Ecwid's REST tokens do: it looks"
+            " like a client secret. The secret_ token goes in ECWID_API_TOKEN, the app's"
+            " client_secret in ECWID_CLIENT_SECRET",
             "odd_api_token",
         )
     return Check("api token", "ok", "ECWID_API_TOKEN is a secret_ token")

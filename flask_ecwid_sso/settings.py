@@ -40,6 +40,36 @@ _FALSE = {"0", "false", "no", "off", ""}
 _HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
+def describe(value: object) -> str:
+    """What a config value is, never what it holds: a secret pasted into the wrong key stays out.
+
+    ``ConfigError`` messages reach logs and consoles.
+    """
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a {type(value).__name__}"
+
+
+def _check_not_a_rest_token(key: str, value: str | None, api_token: str | None) -> None:
+    if value is None:
+        return
+    if value.startswith(("secret_", "public_")):
+        raise ConfigError(
+            f"{key} holds a REST API token (secret_... or public_...), not a signing secret:"
+            " that token belongs in ECWID_API_TOKEN; copy the app's client_secret from Ecwid"
+            " admin, #develop-apps",
+            key=key,
+        )
+    if value == api_token:
+        raise ConfigError(
+            f"{key} and ECWID_API_TOKEN hold the same value: {key} is the app's client_secret,"
+            " ECWID_API_TOKEN its secret_... REST token",
+            key=key,
+        )
+
+
 def _text(config: Mapping[str, t.Any], key: str) -> str | None:
     value = config.get(key)
     if value is None:
@@ -56,7 +86,7 @@ def _flag(config: Mapping[str, t.Any], key: str) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    raise ConfigError(f"{key} must be True or False, not {value!r}", key=key)
+    raise ConfigError(f"{key} must be True or False, not {describe(value)}", key=key)
 
 
 def _number(config: Mapping[str, t.Any], key: str, *, minimum: float) -> float:
@@ -66,9 +96,9 @@ def _number(config: Mapping[str, t.Any], key: str, *, minimum: float) -> float:
             raise TypeError
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a number, not {value!r}", key=key) from None
+        raise ConfigError(f"{key} must be a number, not {describe(value)}", key=key) from None
     if not number >= minimum:
-        raise ConfigError(f"{key} must be at least {minimum:g}, not {value!r}", key=key)
+        raise ConfigError(f"{key} must be at least {minimum:g}, not {number:g}", key=key)
     return number
 
 
@@ -81,7 +111,7 @@ def _url(config: Mapping[str, t.Any], key: str, *, allow_path: bool = False) -> 
     ):
         return value.rstrip("/")
     kind = "an http(s) URL or a path on this site" if allow_path else "an http(s) URL"
-    raise ConfigError(f"{key} must be {kind}, without a query, not {value!r}", key=key)
+    raise ConfigError(f"{key} must be {kind}, without a query, not {describe(value)}", key=key)
 
 
 def _cache(config: Mapping[str, t.Any]) -> object:
@@ -161,7 +191,8 @@ class Settings:
             )
         if not (is_whole_number(raw_store) or (isinstance(raw_store, str) and raw_store.isdigit())):
             raise ConfigError(
-                f"ECWID_STORE_ID must be a whole number, not {raw_store!r}", key="ECWID_STORE_ID"
+                f"ECWID_STORE_ID must be a whole number, not {describe(raw_store)}",
+                key="ECWID_STORE_ID",
             )
         store_id = int(raw_store)
         if store_id <= 0:
@@ -172,6 +203,9 @@ class Settings:
         client_secret = _text(config, "ECWID_CLIENT_SECRET")
         legacy_id = _text(config, "ECWID_SSO_APP_ID")
         legacy_secret = _text(config, "ECWID_SSO_SECRET")
+        api_token = _text(config, "ECWID_API_TOKEN")
+        _check_not_a_rest_token("ECWID_CLIENT_SECRET", client_secret, api_token)
+        _check_not_a_rest_token("ECWID_SSO_SECRET", legacy_secret, api_token)
         if (legacy_id is None) != (legacy_secret is None):
             missing = "ECWID_SSO_SECRET" if legacy_secret is None else "ECWID_SSO_APP_ID"
             raise ConfigError(
@@ -201,14 +235,16 @@ class Settings:
         digest = _text(config, "ECWID_SSO_DIGEST") or "sha256"
         if digest not in ("sha256", "sha1"):
             raise ConfigError(
-                f"ECWID_SSO_DIGEST must be 'sha256' (or 'sha1' for legacy stores), not {digest!r}",
+                "ECWID_SSO_DIGEST must be 'sha256' (or 'sha1' for legacy stores), not"
+                f" {describe(digest)}",
                 key="ECWID_SSO_DIGEST",
             )
 
         prefix = _text(config, "ECWID_URL_PREFIX") or ""
         if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
             raise ConfigError(
-                f"ECWID_URL_PREFIX must start with '/' and not end with one, not {prefix!r}",
+                "ECWID_URL_PREFIX must start with '/' and not end with one, not"
+                f" {describe(prefix)}",
                 key="ECWID_URL_PREFIX",
             )
         raw_hosts = config["ECWID_ALLOWED_HOSTS"]
@@ -219,7 +255,7 @@ class Settings:
         ):
             raise ConfigError(
                 "ECWID_ALLOWED_HOSTS must be a list of host names (with an optional :port),"
-                f" not {raw_hosts!r}",
+                f" not {describe(raw_hosts)}",
                 key="ECWID_ALLOWED_HOSTS",
             )
         retries = _number(config, "ECWID_API_MAX_RETRIES", minimum=0)
@@ -238,7 +274,7 @@ class Settings:
             sso_app_id=sso_app_id,
             sso_secret=sso_secret,
             sso_digest=digest,
-            api_token=_text(config, "ECWID_API_TOKEN"),
+            api_token=api_token,
             api_url=_url(config, "ECWID_API_URL"),
             script_url=_url(config, "ECWID_SCRIPT_URL", allow_path=True),
             url_prefix=prefix,

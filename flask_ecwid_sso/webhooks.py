@@ -155,9 +155,7 @@ class WebhookEvent:
         if age > max_age:
             return f"the event was created {age / 3600:.0f} hours ago: Ecwid retries for 24 only"
         if -age > max_ahead:
-            return (
-                f"the event was created {-age:.0f} s in the future: check this server's clock"
-            )
+            return f"the event was created {-age:.0f} s in the future: check this server's clock"
         return None
 
     @property

@@ -12,7 +12,7 @@ from conftest import AppFactory
 from flask import Flask
 from helpers import C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, check_payload, make_payload
 
-from flask_ecwid_sso import LegacyDigestWarning
+from flask_ecwid_sso import ConfigError, LegacyDigestWarning
 from flask_ecwid_sso.state import app_state
 from flask_ecwid_sso.testing import FakeEcwid
 
@@ -270,13 +270,6 @@ def lapse_plan(fake: FakeEcwid) -> None:
         ),
         pytest.param({}, lapse_plan, "plan", "paid plan", id="plan-lapsed"),
         pytest.param(
-            {"ECWID_CLIENT_SECRET": "secret_0123456789abcdef0123456789"},
-            None,
-            "client secret",
-            "not the app's client_secret",
-            id="rest-token-as-client-secret",
-        ),
-        pytest.param(
             {"ECWID_API_TOKEN": "public_0123456789"},
             None,
             "api token",
@@ -402,3 +395,21 @@ def test_doctor_warnings_do_not_fail_it(
     assert result.exit_code == 0, result.output
     assert line(result, name).startswith("warning")
     assert words in line(result, name)
+
+
+@pytest.mark.parametrize("token", ["secret_0123456789abcdef0123456789", "public_0123456789"])
+def test_a_rest_token_as_the_client_secret_fails_at_start_up_naming_the_key(
+    make_cli_app: AppFactory, token: str
+) -> None:
+    with pytest.raises(ConfigError, match="belongs in ECWID_API_TOKEN") as caught:
+        make_cli_app(ECWID_CLIENT_SECRET=token)
+    assert caught.value.key == "ECWID_CLIENT_SECRET"
+    assert token not in str(caught.value)
+
+
+def test_swapped_keys_are_named_the_right_way_round(make_cli_app: AppFactory) -> None:
+    with pytest.raises(ConfigError) as caught:
+        make_cli_app(ECWID_CLIENT_SECRET="secret_fake", ECWID_API_TOKEN=CLIENT_SECRET)
+    assert caught.value.key == "ECWID_CLIENT_SECRET"
+    result = run(make_cli_app(ECWID_API_TOKEN=CLIENT_SECRET + "x"), "doctor")
+    assert "it looks like a client secret" in line(result, "api token")

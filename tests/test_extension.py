@@ -515,3 +515,26 @@ def test_cdn_and_surrogate_cache_headers_are_dropped_from_personal_pages(app: Fl
         assert header not in personal.headers
     anonymous = app.test_client().get("/store")
     assert anonymous.headers["CDN-Cache-Control"] == "max-age=600"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "ECWID_SSO_DIGEST",
+        "ECWID_URL_PREFIX",
+        "ECWID_API_URL",
+        "ECWID_SCRIPT_URL",
+        "ECWID_STORE_ID",
+        "ECWID_SSO_ENABLED",
+        "ECWID_API_TIMEOUT",
+        "ECWID_ALLOWED_HOSTS",
+        "ECWID_CACHE",
+    ],
+)
+def test_a_secret_pasted_into_the_wrong_key_stays_out_of_the_error(
+    make_app: AppFactory, key: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        make_app(**{key: f"x/{CLIENT_SECRET}/"})
+    assert caught.value.key == key
+    assert CLIENT_SECRET not in str(caught.value)
