@@ -20,6 +20,7 @@ import requests
 from .answers import AnswerLog, ApiAnswer, answer_error, read_document
 from .customer_params import CustomerFields, CustomerFilters, customer_body, customer_params
 from .customers import Customer, CustomerPage
+from .emails import same_email
 from .exceptions import ConfigError, EcwidAPIError
 from .numbers import is_whole_number
 from .transport import Transport
@@ -125,17 +126,18 @@ class EcwidClient:
         return self._read(Customer.from_ecwid, data, "GET", path, "customer")
 
     def find_customer_by_email(self, email: str) -> Customer | None:
-        """Return the customer whose email is exactly ``email`` (ignoring case), or ``None``.
+        """Return the customer whose email is exactly ``email`` (ignoring ASCII case), or ``None``.
 
         Ecwid's ``email`` filter is a search term, so a search for
         ``bob@example.com`` also finds ``bob@example.com.au``; this method
-        looks through every page of results and keeps only an exact match.
+        looks through every page of results and keeps only an exact match, by
+        :func:`~flask_ecwid_sso.emails.same_email` (never Unicode case folding,
+        which makes ``straße@`` and ``strasse@`` one).
         """
-        wanted = email.strip().casefold()
-        if not wanted:
+        if not email.strip():
             raise ValueError("email must not be empty")
         for customer in self.iter_customers(email=email.strip()):
-            if customer.email is not None and customer.email.casefold() == wanted:
+            if customer.email is not None and same_email(customer.email, email):
                 return customer
         return None
 

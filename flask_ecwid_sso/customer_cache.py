@@ -13,6 +13,7 @@ import typing as t
 from collections.abc import Callable
 
 from .customers import Customer
+from .emails import email_key
 from .shared_state import SharedState, StoreUnavailable
 from .webhooks import WebhookEvent
 
@@ -20,11 +21,6 @@ logger = logging.getLogger("flask_ecwid_sso")
 
 #: Misses are kept this many seconds at most: a shopper who just signed in may appear any moment.
 MISS_TTL = 5.0
-
-
-def email_key(email: str) -> str:
-    """The cache key of an email address."""
-    return email.strip().casefold()
 
 
 class CustomerCache:
