@@ -153,8 +153,7 @@ def _register_views(app: Flask, limiter: Limiter) -> None:
     def login() -> str | Response:
         target = safe_redirect_target(
             request.values.get("next"),
-            host=request.host,
-            allowed_hosts=sso.settings.allowed_hosts,
+            allowed_hosts=sso.settings.trusted_hosts,
             default=url_for("store"),
         )
         if request.method == "POST":

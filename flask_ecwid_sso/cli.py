@@ -16,7 +16,7 @@ import typing as t
 import click
 from flask.cli import AppGroup
 
-from .deployment import check_cache
+from .deployment import check_cache, check_trusted_hosts
 from .diagnostics import Check, Report, inspect_with_settings, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
@@ -172,8 +172,11 @@ def doctor(email: str | None, now: float | None) -> None:
     client = state.client if settings.api_token else None
     clock = time.time if now is None else (lambda fixed=now: fixed)
     report = diagnose(settings, client, now=clock, email=email)
-    cache = check_cache(state.shared.description, state.shared.shared, os.environ)
-    report = Report((*report.checks, cache)).redacted(settings.secrets)
+    deployment = (
+        check_cache(state.shared.description, state.shared.shared, os.environ),
+        check_trusted_hosts(settings.trusted_hosts),
+    )
+    report = Report((*report.checks, *deployment)).redacted(settings.secrets)
     for check in report.checks:
         click.echo(_line(check))
     click.echo(_counts(report.checks) + ".")

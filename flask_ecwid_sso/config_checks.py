@@ -117,27 +117,14 @@ def _check_client_id(settings: Settings) -> Check:
 
 
 def _check_client_secret(settings: Settings) -> Check:
+    # A REST token here, or the API token itself, is refused at start-up (Settings).
     secret = settings.client_secret
-    signs = settings.sso_enabled and settings.sso_app_field == "appClientId"
-    consequence = (
-        "Ecwid refuses every payload signed with it"
-        if signs
-        else "webhooks and native-app payloads will not check"
-    )
     if secret is None:
         return Check(
             "client secret",
             "warning",
             "ECWID_CLIENT_SECRET is not set: webhooks and native-app payloads need it",
             "missing_client_secret",
-        )
-    if looks_like_api_token(secret) or secret == settings.api_token:
-        return Check(
-            "client secret",
-            "problem",
-            "ECWID_CLIENT_SECRET holds a REST token (secret_.../public_...), not the app's"
-            f" client_secret: {consequence}. Copy client_secret from Ecwid admin, #develop-apps",
-            "api_token_as_client_secret",
         )
     if len(secret) < CLIENT_SECRET_LENGTH:
         return Check(
@@ -151,15 +138,7 @@ def _check_client_secret(settings: Settings) -> Check:
 
 
 def _check_legacy(settings: Settings) -> Check:
-    secret = settings.sso_secret
-    if secret is not None and (looks_like_api_token(secret) or secret == settings.api_token):
-        return Check(
-            "legacy",
-            "problem",
-            "ECWID_SSO_SECRET holds a REST token (secret_.../public_...), not the store's"
-            " legacy SSO key: Ecwid refuses every payload signed with it",
-            "api_token_as_sso_secret",
-        )
+    # A REST token as the legacy SSO key is refused at start-up (Settings).
     return Check(
         "legacy",
         "warning",
@@ -187,13 +166,6 @@ def _check_api_token(settings: Settings) -> Check:
             "ECWID_API_TOKEN is a public_ token, which cannot read customers: use the app's"
             " secret_ token (Ecwid admin, #develop-apps)",
             "public_api_token",
-        )
-    if token in (settings.client_secret, settings.sso_secret):
-        return Check(
-            "api token",
-            "problem",
-            "ECWID_API_TOKEN holds the SSO secret: use the app's secret_ token",
-            "secret_as_api_token",
         )
     if not token.startswith("secret_"):
         return Check(

@@ -50,3 +50,21 @@ def check_cache(description: str, shared: bool, environ: Mapping[str, str]) -> C
         f"ECWID_CACHE is {description}: right for one process; several workers need"
         " file:///a/folder or redis://host:port/db",
     )
+
+
+def check_trusted_hosts(trusted_hosts: tuple[str, ...]) -> Check:
+    """Whether the site names the hosts an absolute return URL may point to."""
+    if trusted_hosts:
+        return Check(
+            "hosts",
+            "ok",
+            f"absolute return URLs may name {', '.join(trusted_hosts)}; paths always work",
+        )
+    return Check(
+        "hosts",
+        "warning",
+        "none of SERVER_NAME, TRUSTED_HOSTS or ECWID_ALLOWED_HOSTS is set: return URLs can"
+        " only be paths on this site (the request's Host header is never trusted). The browser"
+        " helper sends paths; set one of them if your own links use absolute URLs",
+        reason="no_trusted_hosts",
+    )

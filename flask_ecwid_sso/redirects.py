@@ -6,7 +6,11 @@ after signing in to the store) is safe when it is either
 * a path on this site: it starts with exactly one ``/``, such as ``/store`` or
   ``/store?x=1#y``; or
 * an ``http`` or ``https`` URL whose authority (``host`` or ``host:port``) is
-  the request's own ``Host`` or one of ``allowed_hosts``.
+  one the site trusts: the configured ``host`` or one of ``allowed_hosts``.
+
+The request's ``Host`` header decides nothing: a client sets it, so a redirect
+built from it can be sent anywhere (and a page cached for one client would
+carry another's).
 
 Everything else is unsafe, including relative references (``store/page``,
 ``?x=1``, ``evil.com``): they resolve against the login page rather than the
@@ -21,9 +25,9 @@ from __future__ import annotations
 import re
 import typing as t
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["is_safe_redirect", "safe_redirect_target"]
+__all__ = ["is_safe_redirect", "path_of", "safe_redirect_target"]
 
 _MAX_LENGTH = 2048
 
@@ -48,14 +52,16 @@ _HTTP_PREFIX = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 def is_safe_redirect(
     target: object,
     *,
-    host: str,
+    host: str | None = None,
     allowed_hosts: t.Iterable[str] = (),
 ) -> bool:
     """Tell whether ``target`` may be used as a same-site redirect.
 
-    ``host`` is the request's ``Host`` (``request.host`` in Flask, port
-    included when there is one); ``allowed_hosts`` are further ``host`` or
-    ``host:port`` values an absolute target may name. Hosts are compared
+    A path starting with a single ``/`` is always same-site. An absolute
+    ``http(s)`` URL is accepted only when its ``host`` or ``host:port`` is
+    ``host`` (the site's own name from configuration, such as Flask's
+    ``SERVER_NAME``; never the request's ``Host`` header, which the client
+    chooses) or one of ``allowed_hosts``. Hosts are compared
     case-insensitively but otherwise exactly: the port must match,
     ``example.com.`` is not ``example.com``, and internationalised names must be
     given, and sent, in their ASCII (``xn--``) form.
@@ -73,7 +79,7 @@ def is_safe_redirect(
 
 def safe_redirect_target(
     *candidates: str | None,
-    host: str,
+    host: str | None = None,
     allowed_hosts: t.Iterable[str] = (),
     default: str = "/",
 ) -> str:
@@ -81,9 +87,9 @@ def safe_redirect_target(
 
     Candidates may be ``None`` (a missing ``next`` argument, a missing
     ``Referer``), so a view can write
-    ``safe_redirect_target(request.args.get("next"), request.referrer,
-    host=request.host, default=url_for("store"))``. ``default`` is the site's
-    own value and is returned as given, unchecked.
+    ``safe_redirect_target(request.args.get("next"),
+    allowed_hosts=sso.settings.trusted_hosts, default=url_for("store"))``.
+    ``default`` is the site's own value and is returned as given, unchecked.
     """
     trusted = _trusted_authorities(host, allowed_hosts)
     for candidate in candidates:
@@ -92,14 +98,14 @@ def safe_redirect_target(
     return default
 
 
-def _trusted_authorities(host: str, allowed_hosts: t.Iterable[str]) -> frozenset[str]:
+def _trusted_authorities(host: str | None, allowed_hosts: t.Iterable[str]) -> frozenset[str]:
     if isinstance(allowed_hosts, str):
         raise TypeError("allowed_hosts must be a collection of host names, not one string")
-    # A malformed Host header (it comes from the client) trusts nothing.
+    # A malformed name trusts nothing.
     return frozenset(
         name.lower()
-        for name in (host, *allowed_hosts)
-        if name.isascii() and _AUTHORITY.fullmatch(name)
+        for name in (*([] if host is None else [host]), *allowed_hosts)
+        if isinstance(name, str) and name.isascii() and _AUTHORITY.fullmatch(name)
     )
 
 
@@ -128,3 +134,17 @@ def _is_same_site(target: str, trusted: frozenset[str]) -> bool:
         and _AUTHORITY.fullmatch(authority) is not None
         and authority.lower() in trusted
     )
+
+
+def path_of(url: str | None) -> str | None:
+    """The path and query of ``url`` (a ``Referer``, say), without its scheme and host.
+
+    ``None`` for nothing, or for a URL without a path; the result still needs
+    :func:`is_safe_redirect`.
+    """
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -70,6 +70,20 @@ def _check_not_a_rest_token(key: str, value: str | None, api_token: str | None) 
         )
 
 
+def _trusted_hosts(config: Mapping[str, t.Any], allowed: t.Iterable[str]) -> tuple[str, ...]:
+    trusted = [*allowed, config.get("SERVER_NAME")]
+    flask_trusted = config.get("TRUSTED_HOSTS")
+    if isinstance(flask_trusted, (list, tuple, set, frozenset)):
+        # Patterns such as ".example.com" (any subdomain) are Flask's to judge, not a host.
+        trusted += [host for host in flask_trusted if isinstance(host, str)]
+    names = (
+        host.lower()
+        for host in trusted
+        if isinstance(host, str) and _HOST.fullmatch(host) and not host.startswith(".")
+    )
+    return tuple(dict.fromkeys(names))
+
+
 def _text(config: Mapping[str, t.Any], key: str) -> str | None:
     value = config.get(key)
     if value is None:
@@ -152,6 +166,9 @@ class Settings:
     login_endpoint: str | None
     store_endpoint: str | None
     allowed_hosts: tuple[str, ...]
+    #: Hosts an absolute return URL may name: ``allowed_hosts``, Flask's ``TRUSTED_HOSTS``
+    #: (exact names) and ``SERVER_NAME``; never the request's ``Host`` header.
+    trusted_hosts: tuple[str, ...]
     api_timeout: float
     api_max_retries: int
     customer_cache_ttl: float
@@ -281,6 +298,7 @@ class Settings:
             login_endpoint=_text(config, "ECWID_LOGIN_ENDPOINT"),
             store_endpoint=_text(config, "ECWID_STORE_ENDPOINT"),
             allowed_hosts=tuple(host.lower() for host in raw_hosts),
+            trusted_hosts=_trusted_hosts(config, raw_hosts),
             api_timeout=timeout,
             api_max_retries=int(retries),
             customer_cache_ttl=_number(config, "ECWID_CUSTOMER_CACHE_TTL", minimum=0),

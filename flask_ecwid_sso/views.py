@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .debug import debug_page
 from .exceptions import ConfigError, WebhookError
 from .identity import current_identity
-from .redirects import safe_redirect_target
+from .redirects import path_of, safe_redirect_target
 from .rendering import browser_config, mark_personal, sign_out_token
 from .shared_state import StoreUnavailable
 from .state import app_state
@@ -61,11 +61,15 @@ def exempt_from_csrf(app: Flask) -> None:
         csrf.exempt(blueprint)
 
 
-def _return_target(*candidates: str | None) -> str:
+def _return_target(given: str | None) -> str:
+    """``given`` if it is same-site, else the ``Referer``'s path, else the store page."""
     settings = app_state().settings
     default = url_for(settings.store_endpoint) if settings.store_endpoint else "/"
     return safe_redirect_target(
-        *candidates, host=request.host, allowed_hosts=settings.allowed_hosts, default=default
+        given,
+        path_of(request.referrer),
+        allowed_hosts=settings.trusted_hosts,
+        default=default,
     )
 
 
@@ -106,7 +110,7 @@ def profile() -> BaseResponse:
 @blueprint.get("/sign-in")
 def sign_in() -> BaseResponse | tuple[str, int]:
     """Ecwid's ``signInUrl``: on to the site's login page, then back to the store."""
-    target = _return_target(request.args.get("next"), request.referrer)
+    target = _return_target(request.args.get("next"))
     if not current_identity().logged_in:
         session.pop(_BOUNCE_KEY, None)
         return redirect(_login_url(target))
@@ -128,7 +132,7 @@ def sign_in() -> BaseResponse | tuple[str, int]:
 def sign_out() -> BaseResponse | tuple[BaseResponse, int]:
     """Ecwid's ``signOutUrl``: logs out only with a valid token, else asks first."""
     source = request.form if request.method == "POST" else request.args
-    target = _return_target(source.get("next"), request.referrer)
+    target = _return_target(source.get("next"))
     identity = current_identity()
     if identity.user_id is None:
         return _personal(redirect(target))

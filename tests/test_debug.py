@@ -70,10 +70,8 @@ def test_debug_page_for_nobody(client: FlaskClient) -> None:
 
 
 def test_debug_page_shows_config_problems(make_debug_app: AppFactory) -> None:
-    text = page(
-        make_debug_app(ECWID_CLIENT_SECRET="secret_0123456789abcdef0123456789").test_client()
-    )
-    assert "ECWID_CLIENT_SECRET holds a REST token" in text
+    text = page(make_debug_app(ECWID_API_TOKEN="public_0123456789").test_client())
+    assert "ECWID_API_TOKEN is a public_ token" in text
 
 
 def test_debug_page_shows_a_failing_profile_loader(make_debug_app: AppFactory) -> None:

@@ -197,3 +197,10 @@ def test_the_doctor_warns_of_memory_with_several_workers() -> None:
     assert check_cache("memory://", False, {"WEB_CONCURRENCY": "4"}).status == "warning"
     assert check_cache("memory://", False, {}).status == "ok"
     assert check_cache("redis://r:6379/0", True, {"WEB_CONCURRENCY": "4"}).status == "ok"
+
+
+def test_the_doctor_warns_when_no_host_is_trusted() -> None:
+    from flask_ecwid_sso.deployment import check_trusted_hosts
+
+    assert check_trusted_hosts(()).status == "warning"
+    assert check_trusted_hosts(("shop.test",)).status == "ok"

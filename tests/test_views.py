@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import typing as t
+import urllib.parse
 import uuid
 
 import pytest
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient
 from helpers import CLIENT_SECRET, STORE_ID, USERS, check_payload
 from itsdangerous import URLSafeTimedSerializer
 
-from flask_ecwid_sso import EcwidSSO, WebhookEvent
+from flask_ecwid_sso import EcwidSSO, WebhookEvent, is_safe_redirect
 from flask_ecwid_sso.tokens import user_marker
 from flask_ecwid_sso.webhooks import sign_webhook
 
@@ -120,8 +121,11 @@ def test_sign_in_falls_back_to_referer_then_store_endpoint_then_root(
 ) -> None:
     app = make_app()
     client = app.test_client()
-    response = client.get("/ecwid-sso/sign-in", headers={"Referer": "http://shop.test/store"})
-    assert response.location == "/login?next=http://shop.test/store"
+    response = client.get("/ecwid-sso/sign-in", headers={"Referer": "http://shop.test/store?c=1"})
+    assert response.location == "/login?next=/store?c%3D1"
+    # A Referer is the client's word: only its path and query are kept, never its host.
+    evil = client.get("/ecwid-sso/sign-in", headers={"Referer": "http://evil.test/store"})
+    assert evil.location == "/login?next=/store"
     assert client.get("/ecwid-sso/sign-in").location == "/login?next=/"
     with_store = make_app(ECWID_STORE_ENDPOINT="store").test_client()
     assert with_store.get("/ecwid-sso/sign-in?next=//evil.test").location == ("/login?next=/store")
@@ -134,7 +138,11 @@ def test_sign_in_never_returns_to_a_hostile_target(app: Flask, target: str) -> N
     assert response.location == "/login?next=/"
     if "\n" not in target:  # HTTP headers cannot carry a newline at all
         response = client.get("/ecwid-sso/sign-in", headers={"Referer": target})
-        assert response.location == "/login?next=/"
+        kept = urllib.parse.parse_qs(urllib.parse.urlsplit(response.location).query)["next"][0]
+        # Only the Referer's path and query survive, and only when they are a safe path.
+        assert is_safe_redirect(kept)
+        assert kept.startswith("/")
+        assert not kept.startswith("//")
     bounced = logged_in(app).get("/ecwid-sso/sign-in", query_string={"next": target})
     assert bounced.location == "/"
 
@@ -553,3 +561,31 @@ def test_the_sign_out_confirmation_cannot_be_framed(app: Flask, path: str) -> No
 
 def test_json_answers_carry_no_frame_headers(app: Flask) -> None:
     assert "X-Frame-Options" not in logged_in(app).get("/ecwid-sso/profile").headers
+
+
+def test_the_host_header_decides_no_url(make_app: AppFactory) -> None:
+    app = make_app(SERVER_NAME=None)
+    client = app.test_client()
+    client.get("/login-as/1", headers={"Host": "shop.test"})
+    token_url = client.get("/ecwid-sso/profile", headers={"Host": "shop.test"}).get_json()[
+        "signOutUrl"
+    ]
+    token = token_url.split("token=")[1]
+    answer = client.get(
+        f"/ecwid-sso/sign-out?token={token}&next=http://evil.example/x",
+        headers={"Host": "evil.example"},
+    )
+    assert answer.status_code == 302
+    assert "evil.example" not in answer.headers["Location"]
+
+
+def test_absolute_targets_on_trusted_hosts_are_kept(make_app: AppFactory) -> None:
+    app = make_app(TRUSTED_HOSTS=["shop.test", ".shop.test"], ECWID_ALLOWED_HOSTS=["blog.test"])
+    client = app.test_client()
+    for target, kept in [
+        ("http://shop.test/store", "http://shop.test/store"),
+        ("https://blog.test/post", "https://blog.test/post"),
+        ("https://sub.shop.test/x", "/"),
+    ]:
+        location = client.get("/ecwid-sso/sign-in", query_string={"next": target}).location
+        assert location == "/login?" + urllib.parse.urlencode({"next": kept}, safe="/:")
