@@ -6,7 +6,7 @@ import typing as t
 import pytest
 from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, settings
 
-from flask_ecwid_sso.doctor import check_clock, check_config, config_summary
+from flask_ecwid_sso.doctor import check_clock, check_config, check_plan, config_summary
 
 ECWID_NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
 
@@ -98,3 +98,21 @@ def test_clock_skew_thresholds(skew: int, status: str) -> None:
 
 def test_clock_without_a_date_header_is_unchecked() -> None:
     assert check_clock(None, 0).status == "unchecked"
+
+
+@pytest.mark.parametrize(
+    ("account", "status", "reason"),
+    [
+        ({"availableFeatures": ["API", "PREMIUM"]}, "ok", None),
+        ({"availableFeatures": ["API"]}, "problem", "free_plan"),
+        ({"availableFeatures": []}, "problem", "free_plan"),
+        ({"availableFeatures": ["PREMIUM"], "suspended": True}, "problem", "store_suspended"),
+        ({}, "unchecked", None),
+        (None, "unchecked", None),
+    ],
+)
+def test_the_plan_comes_from_the_profiles_available_features(
+    account: dict[str, t.Any] | None, status: str, reason: str | None
+) -> None:
+    check = check_plan({} if account is None else {"account": account})
+    assert (check.name, check.status, check.reason) == ("plan", status, reason)
