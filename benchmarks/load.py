@@ -80,7 +80,7 @@ def _run(url: str, requests_per_thread: int) -> tuple[float, int, list[str]]:
         try:
             for n in range(requests_per_thread):
                 try:
-                    answer = sessions[n % len(sessions)].get(f"{url}/store", timeout=30)
+                    answer = sessions[n % len(sessions)].get(f"{url}/store/", timeout=30)
                 except requests.RequestException:
                     errors += 1
                     continue

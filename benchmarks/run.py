@@ -86,7 +86,7 @@ def _shop(database: Path, *, leave_out: tuple[str, ...]) -> t.Any:
     app.jinja_env.globals.update({name: lambda *a, **k: Markup("") for name in leave_out})
     client = app.test_client()
     client.post("/login", data={"email": "alice@example.com", "password": "wonderland"})
-    assert client.get("/store").status_code == 200
+    assert client.get("/store/").status_code == 200
     return client
 
 
@@ -104,7 +104,7 @@ def bench_page(quick: bool, workdir: Path) -> list[Row]:
     def load(client: t.Any) -> Callable[[], None]:
         def run() -> None:
             for _ in range(calls):
-                client.get("/store")
+                client.get("/store/")
 
         return run
 

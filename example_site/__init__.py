@@ -50,6 +50,7 @@ def create_app(
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         DATABASE=os.path.join(app.instance_path, "shop.sqlite3"),
         ECWID_STORE_ENDPOINT="store",
+        ECWID_CLEAN_URLS=True,
     )
     app.config.update({key: value for key, value in os.environ.items() if key.startswith("ECWID_")})
     app.config.update(config or {})
@@ -143,7 +144,8 @@ def _register_views(app: Flask, limiter: Limiter) -> None:
     def home() -> str:
         return render_template("home.html")
 
-    @app.get("/store")
+    # The store lives at /store/ with clean URLs: /store/Coffee, /store/House-Blend-250-g, ...
+    @sso.store_route(app, "/store/")
     def store() -> str:
         return render_template("store.html")
 
@@ -170,6 +172,9 @@ def _register_views(app: Flask, limiter: Limiter) -> None:
             email = request.form.get("email", "").strip()
             name = request.form.get("name", "").strip()
             password = request.form.get("password", "")
+            if not name:
+                flash("Please give your name.", "error")
+                return render_template("register.html")
             try:
                 Profile(email=email, billing_person=Person(name=name))
             except ValueError as exc:

@@ -1,4 +1,4 @@
-"""The app's callbacks: who is logged in, their profile and ``userId``, logout, webhooks.
+"""The app's callbacks: who is logged in, their profile and ``userId``, logout, webhooks, locale.
 
 Each decorator of :class:`~flask_ecwid_sso.EcwidSSO` is typed with one of the
 ``T_*`` type variables below, bound to the exact callable it accepts (as Flask
@@ -13,7 +13,7 @@ import dataclasses
 import typing as t
 from collections.abc import Callable, Mapping
 
-from . import login_defaults
+from . import locale_defaults, login_defaults
 from .profile import Profile
 from .webhooks import WebhookEvent
 
@@ -25,25 +25,29 @@ ProfileLoader = Callable[[t.Any], ProfileResult]
 UserIdLoader = Callable[[t.Any], str | int]
 LogoutHandler = Callable[[], object]
 WebhookHandler = Callable[[WebhookEvent], object]
+LocaleLoader = Callable[[], str | None]
 
 T_current_user_loader = t.TypeVar("T_current_user_loader", bound=CurrentUserLoader)
 T_profile_loader = t.TypeVar("T_profile_loader", bound=ProfileLoader)
 T_user_id_loader = t.TypeVar("T_user_id_loader", bound=UserIdLoader)
 T_logout_handler = t.TypeVar("T_logout_handler", bound=LogoutHandler)
 T_webhook_handler = t.TypeVar("T_webhook_handler", bound=WebhookHandler)
+T_locale_loader = t.TypeVar("T_locale_loader", bound=LocaleLoader)
 
 
 @dataclasses.dataclass(eq=False)
 class Callbacks:
     """The callbacks one :class:`~flask_ecwid_sso.EcwidSSO` holds for all of its apps.
 
-    Defaults come from :mod:`.login_defaults` (Flask-Login, when installed).
+    Defaults come from :mod:`.login_defaults` (Flask-Login, when installed)
+    and :mod:`.locale_defaults` (Flask-Babel, when installed).
     """
 
     current_user: CurrentUserLoader = login_defaults.current_user
     profile: ProfileLoader = login_defaults.profile
     user_id: UserIdLoader = login_defaults.user_id
     logout: LogoutHandler = login_defaults.logout
+    locale: LocaleLoader = locale_defaults.babel_language
     webhook_handlers: list[tuple[frozenset[str] | None, WebhookHandler]] = dataclasses.field(
         default_factory=list
     )

@@ -2,7 +2,8 @@
 
 The work lives beside it, one module a job: :mod:`.state` (per app),
 :mod:`.identity` (per request), :mod:`.rendering` (snippets and headers),
-:mod:`.login_defaults` (Flask-Login), :mod:`.customer_cache`, :mod:`.views`.
+:mod:`.store_pages` (the store page's routes and language), :mod:`.login_defaults`
+(Flask-Login), :mod:`.locale_defaults` (Flask-Babel), :mod:`.customer_cache`, :mod:`.views`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import logging
 import typing as t
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Blueprint, Flask, current_app, request
 from markupsafe import Markup
 
-from . import login_defaults, rendering, signals
+from . import login_defaults, rendering, signals, store_pages
 from .api import EcwidClient
 from .app_payload import AppPayload, decode_app_payload
 from .callbacks import (
     Callbacks,
     T_current_user_loader,
+    T_locale_loader,
     T_logout_handler,
     T_profile_loader,
     T_user_id_loader,
@@ -33,6 +35,7 @@ from .identity import current_identity, forget_identity, profile_of
 from .settings import Settings
 from .signing import SSOSigner
 from .state import EXTENSION_KEY, AppState, app_state
+from .store_pages import T_store_view
 from .tokens import SignOutTokens
 from .views import blueprint, exempt_from_csrf
 from .webhooks import WebhookEvent
@@ -113,6 +116,29 @@ class EcwidSSO:
         """Register the function that logs the current user out of the site."""
         self._callbacks.logout = callback
         return callback
+
+    def locale_loader(self, callback: T_locale_loader) -> T_locale_loader:
+        """Register the function that gives the store's language for this request, or ``None``.
+
+        It returns a code such as ``"fr"`` or ``"pt_BR"``; ``None`` falls back to
+        ``ECWID_STORE_LANG``. Default: Flask-Babel's ``get_locale()``, when set
+        up. A widget's own ``lang=`` wins over both.
+        """
+        self._callbacks.locale = callback
+        return callback
+
+    def store_route(
+        self, scaffold: Flask | Blueprint, rule: str, **options: t.Any
+    ) -> Callable[[T_store_view], T_store_view]:
+        """Serve the decorated view as the store page: at ``rule`` and every path below it.
+
+        ``@sso.store_route(app, "/store/")`` (or a blueprint) replaces
+        ``@app.get("/store/")``; deep links and reloads of clean store URLs
+        then reach the store page, whose widget takes its base URL from the
+        route. ``url_for`` of the view gives the base; the view is called
+        without the rest of the path (in ``request.view_args["store_path"]``).
+        """
+        return store_pages.store_route(scaffold, rule, **options)
 
     def on_webhook(self, *event_types: str) -> Callable[[T_webhook_handler], T_webhook_handler]:
         """Register a handler for verified webhooks of these types (none given: every type).
@@ -203,9 +229,11 @@ class EcwidSSO:
         """The embed code of one Ecwid widget: ``store``, ``categories``, ``search`` or ``cart``.
 
         The first widget of a page also brings the SSO script and Ecwid's
-        ``script.js``; ``lang`` and ``base_url`` (the store page's path, for
-        Ecwid's clean URLs) belong to that first call. ``options`` are the store
-        widget's :class:`~flask_ecwid_sso.widgets.StoreOptions`, validated.
+        ``script.js``; ``lang`` (default: the request's store language) and
+        ``base_url`` (the store page's path, which turns on Ecwid's clean URLs;
+        default with ``ECWID_CLEAN_URLS``: the store route's base) belong to
+        that first call. ``options`` are the store widget's
+        :class:`~flask_ecwid_sso.widgets.StoreOptions`, validated.
         """
         code = embed(kind, app_state().settings.store_id, options)
         return rendering.widget(code, lang=lang, base_url=base_url)

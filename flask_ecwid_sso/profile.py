@@ -16,6 +16,8 @@ from .exceptions import ProfileError
 from .numbers import is_whole_number
 
 _EMAIL_MAX_LENGTH = 254
+#: 10000-01-01 UTC: no registration date is later, and dates past it cannot be written.
+_REGISTERED_LIMIT = 253_402_300_800
 # Deliberately loose: Ecwid checks deliverability itself; we only refuse values
 # that cannot be an address at all. Non-ASCII local parts and domains are fine.
 # \s also covers U+2028, U+2029 and U+0085; control characters are named explicitly.
@@ -69,18 +71,19 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
     raise ProfileError(f"{label} must not be blank", field=field)
 
 
-# (attribute, label for messages, required), computed once: persons are built per request.
-_PERSON_CHECKS = tuple(
-    (attr, _label(attr, ecwid), attr == "name") for attr, ecwid in _PERSON_FIELDS
-)
+# (attribute, label for messages), computed once: persons are built per request.
+_PERSON_CHECKS = tuple((attr, _label(attr, ecwid)) for attr, ecwid in _PERSON_FIELDS)
 
 
 @dataclasses.dataclass(frozen=True)
 class Person:
     """A name with an optional address: Ecwid's ``billingPerson`` and shipping addresses.
 
-    Only ``name`` is required. ``country_code`` is two letters (ISO 3166-1
-    alpha-2) and is stored upper-case. Every value is a string, as Ecwid wants.
+    Only ``name`` is required, and it may be empty: Ecwid's docs make the key
+    mandatory, not its content, and Ecwid's WordPress plugin sends ``""`` for a
+    user with no first, last or nick name. ``country_code`` is two letters
+    (ISO 3166-1 alpha-2) and is stored upper-case. Every value is a string, as
+    Ecwid wants.
     """
 
     name: str
@@ -94,11 +97,12 @@ class Person:
     phone: str | None = None
 
     def __post_init__(self) -> None:
-        for attr, label, required in _PERSON_CHECKS:
+        if self.name is None:
+            raise ProfileError("name is required", field="name")
+        for attr, label in _PERSON_CHECKS:
             value = getattr(self, attr)
-            if value is None and not required:
-                continue
-            _check_text(value, label, required=required)
+            if value is not None:
+                _check_text(value, label)
         code = self.country_code
         if code is not None:
             if not (len(code) == 2 and code.isascii() and code.isalpha()):
@@ -195,7 +199,9 @@ class Profile:
         elif addresses != ():
             object.__setattr__(self, "shipping_addresses", ())
         registered = self.registered
-        if registered is not None and (not is_whole_number(registered) or registered < 0):
+        if registered is not None and (
+            not is_whole_number(registered) or not 0 <= registered < _REGISTERED_LIMIT
+        ):
             raise ProfileError(
                 f"registered must be a UNIX timestamp in whole seconds, not {registered!r}",
                 field="registered",

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .identity import Identity, current_identity, resolved_identity
 from .state import app_state
+from .store_pages import clean_url_base, store_lang
 from .tokens import user_marker
 from .widgets import Embed, check_base_url, script_src
 
@@ -71,14 +72,16 @@ def sign_out_token(identity: Identity) -> str | None:
 
 
 def browser_config(identity: Identity) -> dict[str, t.Any]:
-    """What the browser helper needs: the blueprint's URLs and the login-state marker."""
+    """What the browser helper needs: the blueprint's URLs and the login-state marker.
+
+    The URLs are paths: the helper makes them absolute with the page's own
+    origin, so no URL depends on the request's ``Host`` header.
+    """
     token = sign_out_token(identity)
     return {
         "profileUrl": url_for("ecwid_sso.profile"),
-        "signInUrl": url_for("ecwid_sso.sign_in", _external=True),
-        "signOutUrl": (
-            None if token is None else url_for("ecwid_sso.sign_out", token=token, _external=True)
-        ),
+        "signInUrl": url_for("ecwid_sso.sign_in"),
+        "signOutUrl": None if token is None else url_for("ecwid_sso.sign_out", token=token),
         "state": login_marker(identity),
         "redirectSignInPage": app_state().settings.redirect_sign_in_page,
     }
@@ -103,7 +106,11 @@ def sso_script() -> Markup:
 
 
 def loader(*, lang: str | None, base_url: str | None) -> Markup:
-    """Ecwid's ``script.js`` (and the clean-URL config), once per page."""
+    """Ecwid's ``script.js`` (and the clean-URL config), once per page.
+
+    ``lang`` defaults to the request's store language, ``base_url`` to the
+    clean-URL base (see :mod:`.store_pages`).
+    """
     page = page_state()
     if page.loader:
         if lang is not None or base_url is not None:
@@ -116,8 +123,10 @@ def loader(*, lang: str | None, base_url: str | None) -> Markup:
     settings = app_state().settings
     return render_snippet(
         "ecwid_sso/loader.html",
-        src=script_src(settings.script_url, settings.store_id, lang=lang),
-        base_url=None if base_url is None else check_base_url(base_url),
+        src=script_src(
+            settings.script_url, settings.store_id, lang=store_lang() if lang is None else lang
+        ),
+        base_url=clean_url_base() if base_url is None else check_base_url(base_url),
     )
 
 

@@ -12,6 +12,7 @@ from .exceptions import ConfigError
 from .numbers import is_whole_number
 from .payload_claims import Claims
 from .signing import SSOSigner
+from .widgets import check_lang
 
 DEFAULTS: Mapping[str, t.Any] = {
     "ECWID_STORE_ID": None,
@@ -33,6 +34,8 @@ DEFAULTS: Mapping[str, t.Any] = {
     "ECWID_CUSTOMER_CACHE_TTL": 300,
     "ECWID_REDIRECT_SIGN_IN_PAGE": False,
     "ECWID_CACHE": "memory://",
+    "ECWID_CLEAN_URLS": False,
+    "ECWID_STORE_LANG": None,
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -173,6 +176,8 @@ class Settings:
     api_max_retries: int
     customer_cache_ttl: float
     redirect_sign_in_page: bool
+    clean_urls: bool
+    store_lang: str | None
     #: ``ECWID_CACHE`` as given: a checked URL, a cachelib cache, or a Flask-Caching ``Cache``.
     cache: object = dataclasses.field(default="memory://", repr=False)
 
@@ -281,6 +286,11 @@ class Settings:
                 "ECWID_API_MAX_RETRIES must be a whole number", key="ECWID_API_MAX_RETRIES"
             )
         timeout = _number(config, "ECWID_API_TIMEOUT", minimum=0.001)
+        store_lang = _text(config, "ECWID_STORE_LANG")
+        try:
+            store_lang = None if store_lang is None else check_lang(store_lang)
+        except ValueError as exc:
+            raise ConfigError(f"ECWID_STORE_LANG: {exc}", key="ECWID_STORE_LANG") from None
 
         return cls(
             store_id=store_id,
@@ -303,5 +313,7 @@ class Settings:
             api_max_retries=int(retries),
             customer_cache_ttl=_number(config, "ECWID_CUSTOMER_CACHE_TTL", minimum=0),
             redirect_sign_in_page=_flag(config, "ECWID_REDIRECT_SIGN_IN_PAGE"),
+            clean_urls=_flag(config, "ECWID_CLEAN_URLS"),
+            store_lang=store_lang,
             cache=_cache(config),
         )

@@ -94,7 +94,11 @@ def _personal(response: BaseResponse) -> BaseResponse:
 
 @blueprint.get("/profile")
 def profile() -> BaseResponse:
-    """The current payload and URLs, for ``Ecwid.setSsoProfile`` after an AJAX login or logout."""
+    """The current payload and URLs, for ``Ecwid.setSsoProfile`` after an AJAX login or logout.
+
+    ``signInUrl`` and ``signOutUrl`` are paths; the browser makes them absolute
+    with its own origin (Ecwid's ``setSignInUrls`` wants absolute URLs).
+    """
     identity = current_identity()
     config = browser_config(identity)
     return _personal(

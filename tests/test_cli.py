@@ -244,7 +244,18 @@ def test_doctor_on_a_good_set_up(cli_app: Flask) -> None:
     assert line(result, "read_customers").startswith("ok")
     assert "ask Ecwid support" in line(result, "create_customers")
     assert line(result, "create_customers").startswith("unchecked")
+    assert line(result, "customize_storefront").startswith("unchecked")
+    assert "ask Ecwid support" in line(result, "customize_storefront")
+    assert line(result, "plan").startswith("ok        plan: the store is on a paid plan (PREMIUM)")
     assert result.stdout.endswith("0 problems, 0 warnings.\n")
+
+
+def test_doctor_says_when_the_plan_cannot_be_read(cli_app: Flask, fake_ecwid: FakeEcwid) -> None:
+    fake_ecwid.scopes.discard("read_store_profile")
+    result = run(cli_app, "doctor")
+    assert result.exit_code == 0, result.output
+    assert line(result, "plan").startswith("unchecked")
+    assert "read_store_profile" in line(result, "plan")
 
 
 def lose_read_scope(fake: FakeEcwid) -> None:
@@ -253,6 +264,14 @@ def lose_read_scope(fake: FakeEcwid) -> None:
 
 def lapse_plan(fake: FakeEcwid) -> None:
     fake.plan_active = False
+
+
+def free_plan(fake: FakeEcwid) -> None:
+    fake.features.discard("PREMIUM")
+
+
+def suspend(fake: FakeEcwid) -> None:
+    fake.suspended = True
 
 
 @pytest.mark.parametrize(
@@ -269,6 +288,8 @@ def lapse_plan(fake: FakeEcwid) -> None:
             id="no-read-scope",
         ),
         pytest.param({}, lapse_plan, "plan", "paid plan", id="plan-lapsed"),
+        pytest.param({}, free_plan, "plan", "lacks PREMIUM", id="free-plan"),
+        pytest.param({}, suspend, "plan", "store is suspended", id="suspended"),
         pytest.param(
             {"ECWID_API_TOKEN": "public_0123456789"},
             None,

@@ -9,7 +9,14 @@ import pytest
 from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, MakeClient, client_maker, settings
 
 from flask_ecwid_sso import ConfigError
-from flask_ecwid_sso.doctor import check_api, check_clock, check_config, config_summary, diagnose
+from flask_ecwid_sso.doctor import (
+    check_api,
+    check_clock,
+    check_config,
+    check_plan,
+    config_summary,
+    diagnose,
+)
 from flask_ecwid_sso.testing import FakeEcwid
 
 ECWID_NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
@@ -169,6 +176,7 @@ def test_a_rate_limit_on_the_email_lookup_leaves_the_rest_ok(
 
     assert [(check.name, check.status) for check in checks] == [
         ("token", "ok"),
+        ("plan", "ok"),
         ("clock", "ok"),
         ("read_customers", "ok"),
         ("api", "warning"),
@@ -212,3 +220,21 @@ def test_a_token_that_cannot_read_the_store_profile_is_still_accepted(
     assert checks["token"].status == "ok"
     assert "cannot read the store profile" in checks["token"].message
     assert checks["read_customers"].status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("account", "status", "reason"),
+    [
+        ({"availableFeatures": ["API", "PREMIUM"]}, "ok", None),
+        ({"availableFeatures": ["API"]}, "problem", "free_plan"),
+        ({"availableFeatures": []}, "problem", "free_plan"),
+        ({"availableFeatures": ["PREMIUM"], "suspended": True}, "problem", "store_suspended"),
+        ({}, "unchecked", None),
+        (None, "unchecked", None),
+    ],
+)
+def test_the_plan_comes_from_the_profiles_available_features(
+    account: dict[str, t.Any] | None, status: str, reason: str | None
+) -> None:
+    check = check_plan({} if account is None else {"account": account})
+    assert (check.name, check.status, check.reason) == ("plan", status, reason)

@@ -25,16 +25,16 @@ def log_in(
     client: FlaskClient,
     email: str = "alice@example.com",
     password: str = "wonderland",
-    next: str = "/store",
+    next: str = "/store/",
 ) -> t.Any:
     return client.post("/login", data={"email": email, "password": password, "next": next})
 
 
 def test_demo_users_can_log_in_and_the_store_carries_their_payload(site: Flask) -> None:
     client = site.test_client()
-    assert log_in(client).location == "/store"
+    assert log_in(client).location == "/store/"
     document = check_payload(
-        payload_in(client.get("/store").get_data(as_text=True)),
+        payload_in(client.get("/store/").get_data(as_text=True)),
         secret=site.config["ECWID_CLIENT_SECRET"],
     )
     assert document["profile"]["email"] == "alice@example.com"
@@ -46,17 +46,17 @@ def test_a_wrong_password_is_refused(site: Flask) -> None:
     response = log_in(client, password="rabbit-hole")
     assert response.status_code == 200
     assert "do not match" in response.get_data(as_text=True)
-    assert payload_in(client.get("/store").get_data(as_text=True)) == ""
+    assert payload_in(client.get("/store/").get_data(as_text=True)) == ""
 
 
 @pytest.mark.parametrize("target", ["https://evil.test/", "//evil.test", "/\\evil.test"])
 def test_login_never_follows_a_hostile_next(site: Flask, target: str) -> None:
-    assert log_in(site.test_client(), next=target).location == "/store"
+    assert log_in(site.test_client(), next=target).location == "/store/"
 
 
 def test_every_page_carries_the_sso_script(site: Flask) -> None:
     client = site.test_client()
-    for path in ("/", "/store", "/login", "/register"):
+    for path in ("/", "/store/", "/login", "/register"):
         assert "window.ecwid_sso_profile" in client.get(path).get_data(as_text=True), path
 
 
@@ -66,8 +66,8 @@ def test_register_creates_an_account_and_logs_in(site: Flask) -> None:
         "/register",
         data={"name": "Cara Diaz", "email": "cara@example.com", "password": "s3cret-pw"},
     )
-    assert response.location == "/store"
-    payload = payload_in(client.get("/store").get_data(as_text=True))
+    assert response.location == "/store/"
+    payload = payload_in(client.get("/store/").get_data(as_text=True))
     assert (
         check_payload(payload, secret=site.config["ECWID_CLIENT_SECRET"])["profile"]["email"]
         == "cara@example.com"
@@ -102,12 +102,12 @@ def test_logout_is_a_post_protected_by_csrf(tmp_path: Path) -> None:
     )
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
-    store = client.get("/store").get_data(as_text=True)
+    store = client.get("/store/").get_data(as_text=True)
     assert payload_in(store) != ""
     # Login renews the session: the logout form carries the new session's token.
     token = store.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
-    assert payload_in(client.get("/store").get_data(as_text=True)) == ""
+    assert payload_in(client.get("/store/").get_data(as_text=True)) == ""
 
 
 def test_account_needs_a_login(site: Flask) -> None:

@@ -64,11 +64,11 @@ def csrf_token_in(html: str) -> str:
 
 
 def logged_in(client: FlaskClient) -> bool:
-    return payload_in(client.get("/store").get_data(as_text=True)) != ""
+    return payload_in(client.get("/store/").get_data(as_text=True)) != ""
 
 
 def email_in_payload(site: Flask, client: FlaskClient) -> str:
-    payload = payload_in(client.get("/store").get_data(as_text=True))
+    payload = payload_in(client.get("/store/").get_data(as_text=True))
     email: str = check_payload(payload, secret=site.config["ECWID_CLIENT_SECRET"])["profile"][
         "email"
     ]
@@ -217,7 +217,7 @@ def test_login_starts_a_new_session(make_site: SiteFactory) -> None:
         assert "planted" not in session
         assert session.get("csrf_token") is None
     assert client.post("/logout", data={"csrf_token": old_token}).status_code == 400
-    new_token = csrf_token_in(client.get("/store").get_data(as_text=True))
+    new_token = csrf_token_in(client.get("/store/").get_data(as_text=True))
     assert new_token != old_token
     assert client.post("/logout", data={"csrf_token": new_token}).status_code == 302
 
@@ -225,7 +225,7 @@ def test_login_starts_a_new_session(make_site: SiteFactory) -> None:
 def test_logout_empties_the_session(make_site: SiteFactory) -> None:
     client = make_site(WTF_CSRF_ENABLED=True).test_client()
     log_in(client, csrf_token=csrf_token_in(client.get("/login").get_data(as_text=True)))
-    token = csrf_token_in(client.get("/store").get_data(as_text=True))
+    token = csrf_token_in(client.get("/store/").get_data(as_text=True))
     with client.session_transaction() as session:
         session["planted"] = "before logout"
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
@@ -273,7 +273,7 @@ def test_the_ecwid_user_id_stays_the_account_id_across_logouts(site: Flask) -> N
     ids = []
     for _ in range(2):
         log_in(client)
-        payload = payload_in(client.get("/store").get_data(as_text=True))
+        payload = payload_in(client.get("/store/").get_data(as_text=True))
         ids.append(check_payload(payload, secret=site.config["ECWID_CLIENT_SECRET"])["userId"])
         client.post("/logout")
     with site.app_context():
@@ -318,8 +318,8 @@ def test_a_database_from_before_session_generations_is_upgraded(tmp_path: Path) 
 def test_addresses_that_differ_beyond_ascii_case_are_distinct_accounts(
     site: Flask, first: str, second: str
 ) -> None:
-    assert register(site.test_client(), first, "first-password").location == "/store"
-    assert register(site.test_client(), second, "second-password").location == "/store"
+    assert register(site.test_client(), first, "first-password").location == "/store/"
+    assert register(site.test_client(), second, "second-password").location == "/store/"
     for email, password in ((first, "first-password"), (second, "second-password")):
         client = site.test_client()
         assert log_in(client, email, password).status_code == 302
@@ -328,7 +328,7 @@ def test_addresses_that_differ_beyond_ascii_case_are_distinct_accounts(
 
 
 def test_ascii_case_and_spaces_do_not_make_a_new_account(site: Flask) -> None:
-    assert register(site.test_client(), "Kate@Example.com").location == "/store"
+    assert register(site.test_client(), "Kate@Example.com").location == "/store/"
     again = register(site.test_client(), " KATE@example.COM")
     assert "already an account" in again.get_data(as_text=True)
     client = site.test_client()

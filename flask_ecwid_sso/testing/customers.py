@@ -120,26 +120,31 @@ def customer_from_profile(profile: Mapping[str, t.Any], now: float) -> dict[str,
     """A new Ecwid customer from a valid SSO ``profile``, signed in at ``now``."""
     body: dict[str, t.Any] = {
         "email": profile["email"],
-        "billingPerson": dict(profile.get("billingPerson", {})),
-        "shippingAddresses": [dict(address) for address in profile.get("shippingAddresses", [])],
+        "billingPerson": _given(profile.get("billingPerson")),
+        "shippingAddresses": [_given(address) for address in profile.get("shippingAddresses", [])],
     }
     record = new_customer(body, now)
     record.setdefault("name", "")
-    if "registered" in profile:
+    if profile.get("registered") is not None:
         record["registered"] = ecwid_date(profile["registered"])
     return record
+
+
+def _given(person: Mapping[str, t.Any] | None) -> dict[str, t.Any]:
+    """A profile's person without its ``null`` fields, which count as absent."""
+    return {key: value for key, value in (person or {}).items() if value is not None}
 
 
 def merge_profile(customer: dict[str, t.Any], profile: Mapping[str, t.Any], now: float) -> None:
     """Ecwid's merge for a returning SSO customer: every field but ``shippingAddresses``."""
     body: dict[str, t.Any] = {"email": profile["email"]}
-    if "billingPerson" in profile:
+    if profile.get("billingPerson") is not None:
         person = {
             key: value
             for key, value in (customer.get("billingPerson") or {}).items()
             if key not in _DERIVED_NAMES
         }
-        body["billingPerson"] = {**person, **profile["billingPerson"]}
+        body["billingPerson"] = {**person, **_given(profile["billingPerson"])}
     update_customer(customer, body, now)
 
 

@@ -26,9 +26,24 @@ MAX_AGE = 600
 #: "future". Ecwid documents no number; a minute of skew is a lenient guess.
 FUTURE_LEEWAY = 60
 
-_DIGITS = re.compile(r"[0-9]+")
-_YEAR_5000 = 95_617_584_000
-_APP_FIELDS = ("appClientId", "appId")
+_DIGITS = re.compile(r"[0-9]{1,12}")
+#: 10000-01-01 UTC: a later registration date cannot be written as an Ecwid date.
+_YEAR_10000 = 253_402_300_800
+_EMAIL_MAX_LENGTH = 254
+_PROFILE_FIELDS = frozenset({"email", "billingPerson", "shippingAddresses", "registered"})
+_PERSON_FIELDS = frozenset(
+    {
+        "name",
+        "companyName",
+        "street",
+        "city",
+        "countryCode",
+        "countryName",
+        "postalCode",
+        "stateOrProvinceCode",
+        "phone",
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,10 +102,12 @@ def read_payload(
 
     The signature is an HMAC with ``digest`` keyed with ``key`` over
     ``MESSAGE + " " + TIMESTAMP``, in lowercase hex; the message is standard
-    base64 of a JSON object whose ``app_field`` (``"appClientId"`` or
-    ``"appId"``) equals ``app_id``, with a string ``userId`` and a ``profile``
-    holding an ``email``. The timestamp may be up to ``max_age`` seconds old
-    and ``future_leeway`` seconds ahead of ``now``.
+    base64 of a JSON object whose app field (``appClientId``, else ``appId``)
+    is ``app_field`` and equals ``app_id``, with a string ``userId`` and a
+    ``profile`` holding an ``email``. The profile has Ecwid's documented fields
+    only, each of its documented type (``null`` counts as absent), and a
+    person's ``name`` may be empty. The timestamp may be up to ``max_age``
+    seconds old and ``future_leeway`` seconds ahead of ``now``.
     """
     parts = payload.split(" ")
     if len(parts) != 3 or not payload.isascii() or not all(parts):
@@ -112,14 +129,18 @@ def read_payload(
         return verdict("bad_signature")
     if document is None:
         return verdict("malformed")
-    if app_field not in document:
-        return verdict("wrong_app" if any(f in document for f in _APP_FIELDS) else "missing_field")
-    if document[app_field] != app_id:
+    # The current field names the app when both are there.
+    named = "appClientId" if "appClientId" in document else "appId"
+    if named not in document:
+        return verdict("missing_field")
+    if named != app_field or document[named] != app_id:
         return verdict("wrong_app")
     profile = document.get("profile")
-    if not user_id or not isinstance(profile, dict) or not email or not email.strip():
+    if not user_id or not isinstance(profile, dict) or not profile.get("email"):
         return verdict("missing_field")
-    if not _profile_shape_ok(profile):
+    if isinstance(email, str) and not email.strip():
+        return verdict("missing_field")
+    if not _profile_ok(profile):
         return verdict("malformed")
     age = now - int(timestamp)
     if age > max_age:
@@ -155,25 +176,56 @@ def _claims(document: Mapping[str, t.Any] | None) -> tuple[str | None, str | Non
     )
 
 
-def _profile_shape_ok(profile: Mapping[str, t.Any]) -> bool:
+def _profile_ok(profile: Mapping[str, t.Any]) -> bool:
+    """The documented profile fields only, each of its documented type; ``null`` is absent."""
     addresses = profile.get("shippingAddresses", [])
-    if not isinstance(addresses, list):
+    if not set(profile) <= _PROFILE_FIELDS or not isinstance(addresses, list):
         return False
-    people = [profile["billingPerson"], *addresses] if "billingPerson" in profile else addresses
-    registered = profile.get("registered", 0)
+    people = list(addresses)
+    if profile.get("billingPerson") is not None:
+        people.append(profile["billingPerson"])
+    registered = profile.get("registered")
     return (
-        "@" in profile["email"]
+        _is_email(profile["email"])
         and all(_is_person(person) for person in people)
-        and isinstance(registered, (int, float))
-        and not isinstance(registered, bool)
-        and 0 <= registered < _YEAR_5000
+        and (
+            registered is None
+            or (
+                isinstance(registered, int)
+                and not isinstance(registered, bool)
+                and 0 <= registered < _YEAR_10000
+            )
+        )
     )
 
 
+def _is_email(value: object) -> bool:
+    """Something shaped like an address: ``name@domain.tld``, no blank or control character."""
+    if not isinstance(value, str) or len(value) > _EMAIL_MAX_LENGTH:
+        return False
+    if any(char.isspace() or _is_control(char) for char in value):
+        return False
+    local, at, domain = value.partition("@")
+    labels = domain.split(".")
+    return bool(at and local) and "@" not in domain and len(labels) > 1 and all(labels)
+
+
+def _is_control(char: str) -> bool:
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
+
+
 def _is_person(value: object) -> bool:
-    """An Ecwid Person: string fields, ``name`` among them."""
+    """An Ecwid Person: documented string fields, ``name`` among them (``""`` is a name).
+
+    The WordPress plugin sends an empty name for a user with no first, last or
+    nick name, and Ecwid takes it. Other fields may be ``null`` (absent);
+    ``countryCode`` is two letters.
+    """
+    if not isinstance(value, dict) or not set(value) <= _PERSON_FIELDS:
+        return False
+    code = value.get("countryCode")
     return (
-        isinstance(value, dict)
-        and "name" in value
-        and all(isinstance(field, str) for field in value.values())
+        isinstance(value.get("name"), str)
+        and all(field is None or isinstance(field, str) for field in value.values())
+        and (code is None or (len(code) == 2 and code.isascii() and code.isalpha()))
     )

@@ -13,6 +13,13 @@
  * setSsoProfile, setSignInUrls and setSignInProvider do anything. Every payload ('' included)
  * goes to the fake (POST storefront/sso), which judges it and answers with the customer signed
  * in, or none; the store shows that answer.
+ *
+ * Clean store URLs as Ecwid reads them before script.js: with ec.config.storefrontUrls.cleanUrls
+ * and ec.config.baseUrl, each store page has a path below the base (/store/Coffee,
+ * /store/House-Blend-250-g, /store/cart; with "-c11" / "-p101" endings unless slugsWithoutIds),
+ * categories and products are links to those paths, a click moves the address bar with the
+ * History API, and the store opens the page its address names when it loads (deep links,
+ * reloads) and when the shopper goes back or forward.
  */
 (function () {
   "use strict";
@@ -32,6 +39,17 @@
   var scriptSrc = ownSrc();
   var storeId = parseInt((scriptSrc.split("?")[1] || "").split("&")[0], 10);
   var ssoUrl = new URL("storefront/sso", scriptSrc).toString();
+  var urls = (function () {
+    var config = (window.ec && window.ec.config) || {};
+    var storefront = config.storefrontUrls || {};
+    var base = config.baseUrl;
+    var clean = storefront.cleanUrls === true && typeof base === "string" && base.charAt(0) === "/";
+    return {
+      clean: clean,
+      withoutIds: storefront.slugsWithoutIds === true,
+      base: clean ? base.replace(/\/*$/, "/") : null
+    };
+  })();
 
   var CATEGORIES = [
     { id: 11, name: "Coffee" },
@@ -79,6 +97,7 @@
     signOutUrl: null,
     provider: null,
     page: null,
+    home: null,
     cart: [],
     checks: 0
   };
@@ -200,7 +219,7 @@
     } else if (state.ssoMode && state.signInUrl) {
       window.location.assign(state.signInUrl);
     } else {
-      openPage({ type: "SIGN_IN" });
+      go({ type: "SIGN_IN" });
     }
   }
 
@@ -227,16 +246,97 @@
       account: { type: "ACCOUNT_SETTINGS" },
       "account/settings": { type: "ACCOUNT_SETTINGS" }
     };
-    var page = pages[name];
-    if (!page) {
-      return;
-    }
-    if (page.type === "ACCOUNT_SETTINGS" && !state.customer) {
-      signIn();
-    } else {
-      openPage(page);
+    if (Object.prototype.hasOwnProperty.call(pages, name)) {
+      go(pages[name]);
     }
   }
+
+  // A move the shopper (or the site, through Ecwid.openPage) makes. With clean URLs the address
+  // bar follows; a page without the store widget sends the browser to the store page instead.
+  function go(page) {
+    if (page.type === "ACCOUNT_SETTINGS" && !state.customer) {
+      signIn();
+      return;
+    }
+    if (urls.clean) {
+      var path = pagePath(page);
+      if (!hasStore()) {
+        window.location.assign(path);
+        return;
+      }
+      if (path !== window.location.pathname + window.location.search) {
+        window.history.pushState(null, "", path);
+      }
+    }
+    openPage(page);
+  }
+
+  function hasStore() {
+    return widgets.some(function (widget) {
+      return widget.kind === "store";
+    });
+  }
+
+  // Clean URLs
+
+  function words(entity) {
+    return entity.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  }
+
+  function slug(entity, letter) {
+    return urls.withoutIds ? words(entity) : words(entity) + "-" + letter + entity.id;
+  }
+
+  function pagePath(page) {
+    var category = findBy(CATEGORIES, "id", page.categoryId);
+    var product = findBy(PRODUCTS, "id", page.productId);
+    var paths = {
+      CATEGORY: category ? slug(category, "c") : "",
+      PRODUCT: product ? slug(product, "p") : "",
+      SEARCH: "search?keyword=" + encodeURIComponent(page.keywords || ""),
+      CART: "cart",
+      SIGN_IN: "signin",
+      ACCOUNT_SETTINGS: "account"
+    };
+    return urls.base + paths[page.type];
+  }
+
+  // The page an address names, or null for the base itself and for addresses outside it.
+  // Slugs with and without their id endings both lead to their page.
+  function pageAt(location) {
+    var path = location.pathname;
+    if (!urls.clean || (path + "/").indexOf(urls.base) !== 0) {
+      return null;
+    }
+    var rest = path.slice(urls.base.length).replace(/\/+$/, "");
+    var fixed = { cart: "CART", signin: "SIGN_IN", account: "ACCOUNT_SETTINGS" };
+    if (rest === "search") {
+      var keyword = new URLSearchParams(location.search).get("keyword");
+      return { type: "SEARCH", keywords: keyword || "" };
+    }
+    if (Object.prototype.hasOwnProperty.call(fixed, rest)) {
+      return { type: fixed[rest] };
+    }
+    function named(entity, letter) {
+      return rest === words(entity) || rest === words(entity) + "-" + letter + entity.id;
+    }
+    var category = CATEGORIES.filter(function (item) {
+      return named(item, "c");
+    })[0];
+    if (category) {
+      return { type: "CATEGORY", categoryId: category.id, name: category.name };
+    }
+    var product = PRODUCTS.filter(function (item) {
+      return named(item, "p");
+    })[0];
+    return product ? { type: "PRODUCT", productId: product.id, name: product.name } : null;
+  }
+
+  window.addEventListener("popstate", function () {
+    if (urls.clean && hasStore() && state.home) {
+      openPage(pageAt(window.location) || state.home);
+    }
+  });
 
   function cartCount() {
     return state.cart.reduce(function (total, line) {
@@ -289,6 +389,25 @@
     return node;
   }
 
+  // A link to a store page: with clean URLs a real link to its path (so a new tab works too),
+  // followed in place on a plain click.
+  function pageLink(text, page, className) {
+    var link = el("a", {
+      href: urls.clean ? pagePath(page) : "#",
+      style: STYLE.link,
+      "class": className || ""
+    }, [text]);
+    link.addEventListener("click", function (clicked) {
+      var modified = clicked.button !== 0 || clicked.ctrlKey || clicked.metaKey ||
+        clicked.shiftKey || clicked.altKey;
+      if (!(urls.clean && modified)) {
+        clicked.preventDefault();
+        go(page);
+      }
+    });
+    return link;
+  }
+
   function action(text, onclick, className) {
     return el("a", { href: "#", style: STYLE.link, "class": className || "", onclick: onclick }, [
       text
@@ -336,9 +455,8 @@
 
   function productCard(product) {
     return el("div", { "class": "ec-product", style: STYLE.card }, [
-      action(product.name, function () {
-        openPage({ type: "PRODUCT", productId: product.id, name: product.name });
-      }, "ec-product__name"),
+      pageLink(product.name, { type: "PRODUCT", productId: product.id, name: product.name },
+        "ec-product__name"),
       el("div", { "class": "ec-product__price", style: STYLE.price }, [money(product.price)]),
       el("button", { type: "button", style: STYLE.button, onclick: function () {
         addToCart(product);
@@ -452,9 +570,9 @@
   };
 
   function categoryLink(category) {
-    return el("li", {}, [action(category.name, function () {
-      openPage({ type: "CATEGORY", categoryId: category.id, name: category.name });
-    })]);
+    return el("li", {}, [
+      pageLink(category.name, { type: "CATEGORY", categoryId: category.id, name: category.name })
+    ]);
   }
 
   function renderStore() {
@@ -466,15 +584,9 @@
     var header = el("div", { "class": "ec-store__header", style: STYLE.header }, [
       el("strong", {}, ["Fake Ecwid store"]),
       el("nav", { style: STYLE.nav }, [
-        action("Store", function () {
-          openPage({ type: "CATEGORY", categoryId: 0 });
-        }),
-        action("My account", function () {
-          openNamedPage("account");
-        }),
-        action("Bag (" + cartCount() + ")", function () {
-          openPage({ type: "CART" });
-        }, "ec-store__cart")
+        pageLink("Store", { type: "CATEGORY", categoryId: 0 }),
+        pageLink("My account", { type: "ACCOUNT_SETTINGS" }),
+        pageLink("Bag (" + cartCount() + ")", { type: "CART" }, "ec-store__cart")
       ]),
       el("div", { "class": "ec-store__account", style: STYLE.nav }, accountLinks())
     ]);
@@ -496,15 +608,13 @@
     ]);
     form.addEventListener("submit", function (submitted) {
       submitted.preventDefault();
-      openPage({ type: "SEARCH", keywords: input.value });
+      go({ type: "SEARCH", keywords: input.value });
     });
     return form;
   }
 
   function renderCart() {
-    return action("Bag (" + cartCount() + ")", function () {
-      openPage({ type: "CART" });
-    }, "ec-cart-widget__link");
+    return pageLink("Bag (" + cartCount() + ")", { type: "CART" }, "ec-cart-widget__link");
   }
 
   var RENDERERS = {
@@ -558,7 +668,8 @@
       var widget = { kind: kind, element: element };
       widgets.push(widget);
       if (kind === "store" && !state.page) {
-        openPage(initialPage(options));
+        state.home = initialPage(options);
+        openPage(pageAt(window.location) || state.home);
       }
       render(widget);
       return true;

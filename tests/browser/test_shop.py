@@ -40,19 +40,19 @@ def refused(shop: Shop) -> list[t.Any]:
 
 
 def test_an_anonymous_shopper_sees_sign_in(page: Page, shop: Shop) -> None:
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     store_shows(page, "Sign in")
     assert page.locator("#my-store-1003").get_by_text("Signed in as").count() == 0
 
 
 def test_the_stores_sign_in_link_logs_in_on_the_site_and_comes_back(page: Page, shop: Shop) -> None:
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     page.locator("#my-store-1003").get_by_role("link", name="Sign in", exact=True).click()
     page.wait_for_url(re.compile(r"/login\?next="))
     page.fill("input[name=email]", ALICE)
     page.fill("input[name=password]", "wonderland")
     page.click("form button[type=submit]")
-    page.wait_for_url(f"{shop.url}/store")
+    page.wait_for_url(f"{shop.url}/store/")
     store_shows(page, signed_in(ALICE))
     assert refused(shop) == []
     page.goto(f"{shop.url}/account")
@@ -62,27 +62,27 @@ def test_the_stores_sign_in_link_logs_in_on_the_site_and_comes_back(page: Page, 
 
 def test_logging_out_on_the_site_signs_out_of_the_store(page: Page, shop: Shop) -> None:
     log_in_on_site(page, shop)
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     store_shows(page, signed_in(ALICE))
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{shop.url}/")
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     store_shows(page, "Sign in")
 
 
 def test_the_stores_sign_out_link_logs_out_of_both(page: Page, shop: Shop) -> None:
     log_in_on_site(page, shop)
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     store_shows(page, signed_in(ALICE))
     page.locator("#my-store-1003").get_by_role("link", name="Sign out", exact=True).click()
-    page.wait_for_url(f"{shop.url}/store")
+    page.wait_for_url(f"{shop.url}/store/")
     store_shows(page, "Sign in")
     assert page.get_by_role("link", name="Log in").is_visible()
 
 
 def _two_tabs(context: BrowserContext, shop: Shop) -> tuple[Page, Page]:
     store = context.new_page()
-    store.goto(f"{shop.url}/store")
+    store.goto(f"{shop.url}/store/")
     store_shows(store, "Sign in")
     return store, context.new_page()
 
@@ -93,7 +93,7 @@ def test_a_login_in_one_tab_reaches_the_store_in_another_without_reload(
     store, other = _two_tabs(page.context, shop)
     store.evaluate("window.__not_reloaded = true")
     log_in_on_site(other, shop)
-    other.wait_for_url(f"{shop.url}/store")
+    other.wait_for_url(f"{shop.url}/store/")
     store_shows(store, signed_in(ALICE))
     assert store.evaluate("window.__not_reloaded") is True
 
@@ -106,7 +106,7 @@ def test_a_login_in_one_tab_reaches_the_store_in_another_without_reload(
 
 def test_reloading_fast_never_replays_a_payload(page: Page, shop: Shop) -> None:
     log_in_on_site(page, shop)
-    page.goto(f"{shop.url}/store")
+    page.goto(f"{shop.url}/store/")
     store_shows(page, signed_in(ALICE))
     for _ in range(6):
         page.reload()

@@ -285,3 +285,20 @@ def test_the_log_keeps_no_secret_and_no_message(fake: FakeEcwid) -> None:
     assert fake.api_token not in logged
     assert signed.split(" ")[0] not in logged
     assert fake.sso_log[0].signature == signed.split(" ")[1]
+
+
+def test_an_empty_name_and_null_fields_sign_in_as_ecwid_takes_them(fake: FakeEcwid) -> None:
+    # Ecwid's WordPress plugin sends name "" for a user with no first, last or nick name.
+    answer = post(fake, payload(fake, billingPerson={"name": "", "city": None}, registered=None))
+
+    assert (answer["accepted"], answer["reason"]) == (True, "ok")
+    [customer] = customers(fake, email=ANN)
+    assert customer["name"] == ""
+    assert customer["billingPerson"]["name"] == ""
+    assert "city" not in customer["billingPerson"]
+
+
+def test_an_undocumented_profile_field_is_refused(fake: FakeEcwid) -> None:
+    answer = post(fake, payload(fake, phone="+1 555 0100"))
+
+    assert (answer["accepted"], answer["reason"]) == (False, "malformed")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from flask_ecwid_sso import EcwidSSO
 
 sso = EcwidSSO()
+app = Flask(__name__)
 
 
 @sso.profile_loader  # E: a profile loader takes the user
@@ -30,3 +33,18 @@ def takes_request(request: object) -> object:
 @sso.on_webhook()  # E: a webhook handler takes the event
 def no_event() -> None:
     pass
+
+
+@sso.locale_loader  # E: a locale loader takes no argument
+def locale_of(user: object) -> str:
+    return "fr"
+
+
+@sso.locale_loader  # E: a locale loader returns a language code or None
+def locale_number() -> int:
+    return 1
+
+
+@sso.store_route(app, "/store/")  # E: a store view returns a response
+def no_response() -> object:
+    return object()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from flask_ecwid_sso import EcwidSSO, Person, Profile, WebhookEvent
 
 sso = EcwidSSO()
+app = Flask(__name__)
 
 
 class User:
@@ -43,4 +46,16 @@ def customer_updated(event: WebhookEvent) -> None:
     pass
 
 
+@sso.locale_loader
+def store_language() -> str | None:
+    return "fr"
+
+
+@sso.store_route(app, "/store/")
+def store() -> str:
+    return "the store page"
+
+
 assert profile(User()).email == "alice@example.com"
+assert store_language() == "fr"
+assert store() == "the store page"

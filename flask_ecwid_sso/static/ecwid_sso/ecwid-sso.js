@@ -24,13 +24,24 @@
   };
   var channel = null;
 
-  function withNext(url) {
+  // The server gives paths; Ecwid wants absolute URLs, made here from the page's own origin.
+  // The way back is the page the shopper is on now, as a path, which the site always takes
+  // as same-site.
+  function withNext(url, next) {
     if (!url) {
       return null;
     }
-    var absolute = new URL(url, window.location.href);
-    absolute.searchParams.set("next", window.location.href);
+    var absolute = new URL(url, window.location.origin);
+    absolute.searchParams.set("next", next || window.location.pathname + window.location.search);
     return absolute.toString();
+  }
+
+  // The store's own base URL with clean URLs (its sign-in page has a path of its own, which
+  // would only ask again), else this page.
+  function storeBase() {
+    var ec = window.ec;
+    var base = ec && ec.config && ec.config.baseUrl;
+    return typeof base === "string" && base.charAt(0) === "/" ? base : window.location.pathname;
   }
 
   // Ecwid's API exists only once script.js has run, which may be late or deferred.
@@ -151,15 +162,19 @@
     }
   });
 
+  // Every page the store opens moves the way back there (Ecwid passes no return URL).
   whenEcwid(function (ecwid) {
     applySignInUrls(ecwid);
-    if (config.redirectSignInPage && ecwid.OnPageLoaded && ecwid.OnPageLoaded.add) {
-      ecwid.OnPageLoaded.add(function (page) {
-        if (page && page.type === "SIGN_IN" && current.signInUrl) {
-          window.location.assign(withNext(current.signInUrl));
-        }
-      });
+    if (!ecwid.OnPageLoaded || typeof ecwid.OnPageLoaded.add !== "function") {
+      return;
     }
+    ecwid.OnPageLoaded.add(function (page) {
+      if (config.redirectSignInPage && page && page.type === "SIGN_IN" && current.signInUrl) {
+        window.location.assign(withNext(current.signInUrl, storeBase()));
+        return;
+      }
+      applySignInUrls(ecwid);
+    });
   });
 
   record(current.state);
