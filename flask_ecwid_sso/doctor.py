@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 
 from .api import EcwidClient
 from .config_checks import check_config, config_summary
-from .diagnostics import Check, Report, show
 from .exceptions import (
     EcwidAPIError,
     EcwidAuthError,
@@ -23,6 +22,7 @@ from .exceptions import (
     EcwidPlanError,
     EcwidRateLimited,
 )
+from .reports import Check, Report, show
 from .settings import Settings
 from .signing import ECWID_MAX_AGE
 
