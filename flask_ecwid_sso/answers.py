@@ -185,7 +185,7 @@ def answer_error(
         answer.status,
         code=code,
         message=message,
-        reason=answer.reason,
+        reason=_shown(answer.reason, _MAX_CODE_LENGTH, secrets),
         retry_after=retry_after,
         method=method,
         url=url,

@@ -72,6 +72,7 @@ class Attempts:
         """End the attempt (between retries, or when the request is over): nothing is cut."""
         with self._lock:
             self._running = False
+            self._watched = []
 
     def can_wait(self, seconds: float) -> bool:
         """Whether a wait of ``seconds`` is allowed: within ``max_wait`` and the deadline."""

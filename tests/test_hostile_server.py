@@ -100,6 +100,7 @@ def fail_cleanly(server: HostileServer, mode: Mode, call: str) -> EcwidAPIError:
         chained = chained.__cause__ or chained.__context__
     assert TOKEN not in str(error)
     assert TOKEN not in repr(vars(error))
+    assert len(str(error)) < 2000
     return error
 
 
@@ -224,6 +225,7 @@ TRANSPORT_MODES: dict[str, tuple[Mode, type[EcwidAPIError]]] = {
         EcwidAPIError,
     ),
     "an error echoing the token": (echoes_the_token, EcwidAuthError),
+    "a 60 KB reason phrase": (status("418 " + "teapot " * 9000), EcwidAPIError),
 }
 
 
