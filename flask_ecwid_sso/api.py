@@ -48,7 +48,8 @@ class EcwidClient:
     (see :class:`~flask_ecwid_sso.bounds.Bounds`), each a keyword argument:
 
     - ``timeout`` (seconds, default 10) bounds each attempt as a whole:
-      connecting, the headers and the whole body, however slowly it trickles.
+      connecting, the headers and the whole body, however slowly it trickles
+      (a GET cut before its answer starts is retried; one cut mid-body is not).
     - ``max_retries`` (default 3): GET is retried that many times on 408,
       429, 500, 502, 503, 504 and when no answer comes, with exponential
       backoff and jitter, or the server's ``Retry-After``. POST, PUT and
@@ -63,6 +64,10 @@ class EcwidClient:
       that in memory.
     - ``max_pages`` (default 1000, i.e. 100,000 customers) caps the pages one
       call of :meth:`iter_customers` or :meth:`find_customer_by_email` reads.
+
+    The limits in force are on :attr:`bounds` (a frozen
+    :class:`~flask_ecwid_sso.bounds.Bounds`); a wrong one is a
+    :class:`ConfigError` naming it.
 
     Redirects are never followed (the token stays with ``base_url``): a 3xx
     is an :class:`EcwidAPIError`. Use the client as a context manager, or call
