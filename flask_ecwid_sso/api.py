@@ -1,23 +1,30 @@
 """The REST helper: :class:`EcwidClient`, Ecwid's REST API v3 for one store.
 
-The client turns calls into requests and answers into typed values; how the
-requests travel (one session, timeouts, retries) is :mod:`.transport`'s job,
-what an error status means is
-:meth:`EcwidAPIError.from_status <flask_ecwid_sso.exceptions.EcwidAPIError.from_status>`'s,
-and the shapes of customers, pages and request bodies live in :mod:`.customers`
-and :mod:`.customer_params`. Every failure comes out as an
-:class:`~flask_ecwid_sso.exceptions.EcwidAPIError`; the token travels only in
-the ``Authorization`` header.
+The client turns calls into requests and answers into typed values. How
+requests travel is :mod:`.transport`'s job (within :mod:`.bounds`), reading
+answers and errors :mod:`.answers`' (with ``EcwidAPIError.from_status``), the
+shapes of customers, pages and bodies :mod:`.customers`' and
+:mod:`.customer_params`'. The token travels only in the ``Authorization`` header.
 """
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from collections.abc import Iterator, Mapping
 
 import requests
 
-from .answers import AnswerLog, ApiAnswer, answer_error, read_document
+from .answers import (
+    AnswerLog,
+    ApiAnswer,
+    answer_error,
+    check_count,
+    read_as,
+    read_document,
+    retry_after_seconds,
+)
+from .bounds import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, Bounds
 from .customer_params import CustomerFields, CustomerFilters, customer_body, customer_params
 from .customers import Customer, CustomerPage
 from .emails import same_email
@@ -31,24 +38,42 @@ if t.TYPE_CHECKING:
 __all__ = ["ApiAnswer", "EcwidClient"]
 
 DEFAULT_BASE_URL = "https://app.ecwid.com/api/v3"
-_T = t.TypeVar("_T")
 MAX_PAGE_SIZE = 100
 
 
 class EcwidClient:
     """A client of Ecwid's REST API v3 for one store: customers and the store profile.
 
-    ``timeout`` (seconds) bounds each attempt's connect and each read.
-    GET requests are retried up to ``max_retries`` times on 429, 500, 502, 503,
-    504, and when no answer comes, with exponential backoff and jitter, or the
-    server's ``Retry-After`` when it sends one. A ``Retry-After`` longer than
-    ``max_wait`` seconds is never slept through: :class:`EcwidRateLimited` is
-    raised at once with ``retry_after`` set. POST, PUT and DELETE are never
-    retried once sent. 401, 402, 403 and 404 are never retried.
+    Every failure of a call is an :class:`EcwidAPIError` subclass (no answer:
+    :class:`EcwidConnectionError`), whatever the server sends. The bounds
+    (see :class:`~flask_ecwid_sso.bounds.Bounds`), each a keyword argument:
 
-    Use it as a context manager, or call :meth:`close`. A ``session`` passed in
-    gets the retrying adapter mounted for ``base_url`` and stays open on
-    :meth:`close`: its owner closes it.
+    - ``timeout`` (seconds, default 10) bounds each attempt as a whole:
+      connecting, the headers and the whole body, however slowly it trickles
+      (a GET cut before its answer starts is retried; one cut mid-body is not).
+    - ``max_retries`` (default 3): GET is retried that many times on 408,
+      429, 500, 502, 503, 504 and when no answer comes, with exponential
+      backoff and jitter, or the server's ``Retry-After``. POST, PUT and
+      DELETE are never retried once sent; 401, 402, 403 and 404 never are.
+    - ``max_wait`` (seconds, default 60): a ``Retry-After`` longer than this
+      is never slept through; :class:`EcwidRateLimited` is raised at once with
+      ``retry_after`` set.
+    - ``deadline`` (seconds) bounds one request with all its retries and
+      waits; by default ``timeout * (max_retries + 1) + max_wait * max_retries``.
+    - ``max_response_bytes`` (default 10 MiB) caps a body, counted after
+      decompression while it streams in. The parsed JSON may take a few times
+      that in memory.
+    - ``max_pages`` (default 1000, i.e. 100,000 customers) caps the pages one
+      call of :meth:`iter_customers` or :meth:`find_customer_by_email` reads.
+
+    The limits in force are on :attr:`bounds` (a frozen
+    :class:`~flask_ecwid_sso.bounds.Bounds`); a wrong one is a
+    :class:`ConfigError` naming it.
+
+    Redirects are never followed (the token stays with ``base_url``): a 3xx
+    is an :class:`EcwidAPIError`. Use the client as a context manager, or call
+    :meth:`close`. A ``session`` passed in gets the client's adapter mounted
+    for ``base_url`` and stays open on :meth:`close`: its owner closes it.
     """
 
     #: Seconds of the exponential backoff between retries (doubling each time).
@@ -56,7 +81,7 @@ class EcwidClient:
     #: Up to this many random seconds are added to each backoff.
     backoff_jitter: float = 0.5
     #: Statuses a GET is retried on.
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
     #: How many answers :attr:`recent_answers` keeps.
     answer_history: int = 20
 
@@ -69,6 +94,9 @@ class EcwidClient:
         timeout: float = 10,
         max_retries: int = 3,
         max_wait: float = 60,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         session: requests.Session | None = None,
     ) -> None:
         readable = is_whole_number(store_id) or isinstance(store_id, str)
@@ -76,29 +104,31 @@ class EcwidClient:
             raise ConfigError(
                 f"store_id must be a positive integer, not {store_id!r}", key="store_id"
             )
-        if not isinstance(token, str) or not token.strip():
+        printable = isinstance(token, str) and token.isascii() and token.isprintable()
+        if not printable or not token.strip() or " " in token:
             raise ConfigError(
-                "token must be the store's API token (secret_...), and it is empty", key="token"
+                "token must be the store's API token (secret_...): printable ASCII, no spaces,"
+                " and this one is empty or is not",
+                key="token",
             )
-        if timeout <= 0:
-            raise ConfigError(f"timeout must be positive, not {timeout!r}", key="timeout")
-        if max_retries < 0:
-            raise ConfigError(
-                f"max_retries must be 0 or more, not {max_retries!r}", key="max_retries"
-            )
-        if max_wait < 0:
-            raise ConfigError(f"max_wait must be 0 or more, not {max_wait!r}", key="max_wait")
-        self.store_id = int(store_id)
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_wait = max_wait
-        self._transport = Transport(
-            self.base_url,
-            token,
+        self.bounds = Bounds.create(
             timeout=timeout,
             max_retries=max_retries,
             max_wait=max_wait,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            max_pages=max_pages,
+        )
+        self.store_id = int(store_id)
+        self.base_url = base_url.rstrip("/")
+        self.timeout = self.bounds.timeout
+        self.max_retries = self.bounds.max_retries
+        self.max_wait = self.bounds.max_wait
+        self._token = token
+        self._transport = Transport(
+            self.base_url,
+            token,
+            self.bounds,
             backoff_factor=self.backoff_factor,
             backoff_jitter=self.backoff_jitter,
             retry_statuses=self.retry_statuses,
@@ -123,7 +153,7 @@ class EcwidClient:
         """Return the customer with this id; raise :class:`EcwidNotFound` when there is none."""
         path = f"customers/{int(customer_id)}"
         data = self._request("GET", path)
-        return self._read(Customer.from_ecwid, data, "GET", path, "customer")
+        return read_as(Customer.from_ecwid, data, "customer", method="GET", url=self._url(path))
 
     def find_customer_by_email(self, email: str) -> Customer | None:
         """Return the customer whose email is exactly ``email`` (ignoring ASCII case), or ``None``.
@@ -156,20 +186,37 @@ class EcwidClient:
             raise ValueError(f"offset must be 0 or more, not {offset!r}")
         params = {**customer_params(filters), "offset": offset, "limit": limit}
         data = self._request("GET", "customers", params=params)
-        return self._read(CustomerPage.from_ecwid, data, "GET", "customers", "customer page")
+        read = functools.partial(CustomerPage.from_ecwid, offset=offset, limit=limit)
+        return read_as(read, data, "customer page", method="GET", url=self._url("customers"))
 
     def iter_customers(self, **filters: Unpack[CustomerFilters]) -> Iterator[Customer]:
-        """Yield every customer matching ``filters``, fetching pages of 100 lazily.
+        """Yield every customer matching ``filters`` once, fetching pages of 100 lazily.
 
-        Nothing is requested until the first customer is asked for.
+        Nothing is requested until the first customer is asked for. Paging
+        ends when the offset reaches the page's ``total``. A page that brings
+        no customer not seen before while ``total`` promises more, or more
+        than ``max_pages`` pages, raises :class:`EcwidAPIError` rather than
+        ending early or looping on.
         """
+        seen: set[int] = set()
         offset = 0
-        while True:
+        for _ in range(self.bounds.max_pages):
             page = self.search_customers(offset=offset, limit=MAX_PAGE_SIZE, **filters)
-            yield from page.items
+            fresh = [customer for customer in page.items if customer.id not in seen]
+            seen.update(customer.id for customer in fresh)
+            yield from fresh
             offset += page.count
-            if page.count == 0 or offset >= page.total:
+            if offset >= page.total:
                 return
+            if not fresh:
+                raise self._paging_error(
+                    f"the page at offset {offset - page.count} brought no new customer, though"
+                    f" total says {page.total}: Ecwid's paging does not advance"
+                )
+        raise self._paging_error(
+            f"the search has more than max_pages ({self.bounds.max_pages}) pages: narrow"
+            " the filters, or raise max_pages"
+        )
 
     def create_customer(self, email: str, **fields: Unpack[CustomerFields]) -> int:
         """Create a customer and return its id; ``fields`` are :class:`CustomerFields`.
@@ -184,7 +231,8 @@ class EcwidClient:
         customer_id = data.get("id")
         if not is_whole_number(customer_id):
             raise EcwidAPIError(
-                f"Ecwid created a customer but answered without its id: {data!r}",
+                "Ecwid answered the creation without the new customer's id (an integer);"
+                " look the customer up with find_customer_by_email()",
                 status=200,
                 method="POST",
                 url=self._url("customers"),
@@ -199,15 +247,23 @@ class EcwidClient:
         ``fields`` are :class:`CustomerFields`. ``billing_person`` (or ``name``
         alone) is sent as the whole billing person: pass the full person to
         keep its address. Raises :class:`EcwidNotFound` when there is no such
-        customer, and :class:`EcwidAPIError` with ``status == 409`` when
-        ``email`` belongs to another customer.
+        customer (or Ecwid answers ``{"updateCount": 0}``: nothing updated),
+        and :class:`EcwidAPIError` with ``status == 409`` when ``email``
+        belongs to another customer.
         """
-        body = customer_body(email, fields)
-        self._request("PUT", f"customers/{int(customer_id)}", body=body)
+        path = f"customers/{int(customer_id)}"
+        data = self._request("PUT", path, body=customer_body(email, fields))
+        check_count(data, "updateCount", method="PUT", url=self._url(path))
 
     def delete_customer(self, customer_id: int) -> None:
-        """Delete a customer; raise :class:`EcwidNotFound` when there is none."""
-        self._request("DELETE", f"customers/{int(customer_id)}")
+        """Delete a customer; raise :class:`EcwidNotFound` when there is none.
+
+        An answer of ``{"deleteCount": 0}`` (nothing deleted) raises
+        :class:`EcwidNotFound` too.
+        """
+        path = f"customers/{int(customer_id)}"
+        data = self._request("DELETE", path)
+        check_count(data, "deleteCount", method="DELETE", url=self._url(path))
 
     def store_profile(self) -> dict[str, t.Any]:
         """Return the store profile as Ecwid sent it (``generalInfo``, ``account``, ...)."""
@@ -225,23 +281,8 @@ class EcwidClient:
     def _url(self, path: str) -> str:
         return f"{self.base_url}/{self.store_id}/{path}"
 
-    def _read(
-        self,
-        reader: t.Callable[[dict[str, t.Any]], _T],
-        data: dict[str, t.Any],
-        method: str,
-        path: str,
-        what: str,
-    ) -> _T:
-        try:
-            return reader(data)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise EcwidAPIError(
-                f"Ecwid answered with an unreadable {what}: {exc}",
-                status=200,
-                method=method,
-                url=self._url(path),
-            ) from exc
+    def _paging_error(self, what: str) -> EcwidAPIError:
+        return EcwidAPIError(f"stopped paging: {what}", method="GET", url=self._url("customers"))
 
     def _request(
         self,
@@ -257,9 +298,13 @@ class EcwidClient:
         except EcwidAPIError:
             self._answers.record(method, path, None)
             raise
-        if answer.status >= 400:
+        if not 200 <= answer.status < 300:
             error = answer_error(
-                answer, method, url, retry_after=self._transport.retry_after(answer)
+                answer,
+                method,
+                url,
+                retry_after=retry_after_seconds(answer.headers.get("Retry-After")),
+                secrets=(self._token,),
             )
             self._answers.record(method, path, answer, error.code)
             raise error

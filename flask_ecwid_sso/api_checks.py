@@ -12,7 +12,6 @@ import typing as t
 from collections.abc import Callable, Mapping
 
 from .api import EcwidClient
-from .diagnostics import Check, show
 from .exceptions import (
     EcwidAPIError,
     EcwidAuthError,
@@ -20,6 +19,7 @@ from .exceptions import (
     EcwidPlanError,
     EcwidRateLimited,
 )
+from .reports import Check, show
 from .signing import ECWID_MAX_AGE
 
 __all__ = ["CLOCK_TOLERANCE", "check_api", "check_clock", "check_plan", "unseen_checks"]

@@ -20,6 +20,7 @@ from .deployment import check_cache, check_trusted_hosts
 from .diagnostics import Check, Report, inspect_with_settings, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
+from .payloads import MAX_TIMESTAMP
 from .profile import Person, Profile
 from .settings import Settings
 from .state import app_state
@@ -83,6 +84,14 @@ def token(email: str, user_id: str | None, name: str | None) -> None:
     click.echo(payload)
 
 
+def _unix_time(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= MAX_TIMESTAMP:
+        raise click.BadParameter(
+            f"must be UNIX seconds from 0 to {MAX_TIMESTAMP} (the end of year 9999), not {value}"
+        )
+    return value
+
+
 def _read_payload(parts: tuple[str, ...]) -> str:
     if parts == ("-",):
         return sys.stdin.read().strip()
@@ -102,6 +111,7 @@ def _read_payload(parts: tuple[str, ...]) -> str:
 @click.option(
     "--now",
     type=float,
+    callback=_unix_time,
     metavar="UNIX_TIME",
     help="Measure the age against this time instead of this machine's clock.",
 )
@@ -160,7 +170,7 @@ def customer(email: str) -> None:
 
 @ecwid_command.command("doctor")
 @click.option("--email", help="A shopper's email: report a customer that would block SSO.")
-@click.option("--now", type=float, hidden=True)
+@click.option("--now", type=float, callback=_unix_time, hidden=True)
 def doctor(email: str | None, now: float | None) -> None:
     """Check the set-up for the reasons Ecwid ignores SSO silently.
 

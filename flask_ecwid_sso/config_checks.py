@@ -8,7 +8,7 @@ Nothing here imports Flask.
 
 from __future__ import annotations
 
-from .diagnostics import SHA1_REFUSED, VARIANTS, Check, looks_like_api_token, show
+from .reports import SHA1_REFUSED, VARIANTS, Check, looks_like_api_token, show
 from .settings import Settings
 
 __all__ = ["CLIENT_SECRET_LENGTH", "check_config", "config_summary"]

@@ -46,11 +46,6 @@ def _parse_ecwid_date(value: object) -> datetime.datetime | None:
         return None
 
 
-def text_or_none(value: object) -> str | None:
-    """``value`` if it is a non-blank string, else ``None``."""
-    return value if isinstance(value, str) and value else None
-
-
 def _text_field(data: Mapping[str, t.Any], key: str, where: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
@@ -138,37 +133,66 @@ class Customer:
     raw: Mapping[str, t.Any] = dataclasses.field(default_factory=_empty, hash=False, repr=False)
 
     @classmethod
-    def from_ecwid(cls, data: Mapping[str, t.Any]) -> Customer:
+    def from_ecwid(cls, data: object) -> Customer:
         """Read a customer record; ``ValueError`` naming the field when one has the wrong type.
 
-        A record needs an integer ``id``; every other field may be missing.
+        A record needs an integer ``id``; every other field may be missing
+        (or ``null``), and unknown fields are kept in ``raw``. Text must be a
+        string, ``customerGroupId`` an integer; a date string that does not
+        read comes back as ``None``.
         """
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a customer must be an object, not {type(data).__name__}")
         customer_id = data.get("id")
         if not is_whole_number(customer_id):
-            raise ValueError(f"a customer record needs an integer id, got {customer_id!r}")
+            raise ValueError(
+                "id must be an integer (every customer record has one),"
+                f" not {type(customer_id).__name__}"
+            )
         raw_person = data.get("billingPerson")
         billing_person = None if raw_person is None else CustomerPerson.from_ecwid(raw_person)
-        name = data.get("name") or (billing_person.name if billing_person else None)
         group_id = data.get("customerGroupId")
+        if group_id is not None and not is_whole_number(group_id):
+            raise ValueError(f"customerGroupId must be an integer, not {type(group_id).__name__}")
         return cls(
             id=customer_id,
-            email=text_or_none(data.get("email")),
-            name=text_or_none(name),
+            email=_text_field(data, "email", ""),
+            name=_text_field(data, "name", "") or (billing_person.name if billing_person else None),
             billing_person=billing_person,
             shipping_addresses=_persons(data.get("shippingAddresses")),
-            customer_group_id=group_id if is_whole_number(group_id) else None,
-            customer_group_name=text_or_none(data.get("customerGroupName")),
-            registered=_parse_ecwid_date(data.get("registered")),
-            updated=_parse_ecwid_date(data.get("updated")),
+            customer_group_id=group_id,
+            customer_group_name=_text_field(data, "customerGroupName", ""),
+            registered=_parse_ecwid_date(_text_field(data, "registered", "")),
+            updated=_parse_ecwid_date(_text_field(data, "updated", "")),
             raw=_readonly(data),
         )
 
 
-def _page_number(data: Mapping[str, t.Any], key: str) -> int:
-    value = data[key]
-    if not is_whole_number(value):
-        raise TypeError(f"expected an integer, got {value!r}")
+def _optional_number(data: Mapping[str, t.Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (not is_whole_number(value) or value < 0):
+        kind = "a negative number" if is_whole_number(value) else type(value).__name__
+        raise ValueError(f"{key} must be a whole number, not {kind}")
     return value
+
+
+def _page_number(data: Mapping[str, t.Any], key: str, default: int) -> int:
+    value = _optional_number(data, key)
+    return default if value is None else value
+
+
+def _customers(value: object) -> tuple[Customer, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"items must be a list, not {type(value).__name__}")
+    customers = []
+    for index, item in enumerate(value):
+        try:
+            customers.append(Customer.from_ecwid(item))
+        except ValueError as exc:
+            raise ValueError(f"items[{index}]: {exc}") from None
+    return tuple(customers)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,15 +212,27 @@ class CustomerPage:
     all_customer_count: int | None = None
 
     @classmethod
-    def from_ecwid(cls, data: Mapping[str, t.Any]) -> CustomerPage:
-        """Read a page of ``GET /customers``; ``KeyError``, ``TypeError`` or ``ValueError``."""
+    def from_ecwid(
+        cls, data: Mapping[str, t.Any], *, offset: int = 0, limit: int = 100
+    ) -> CustomerPage:
+        """Read a page of ``GET /customers``; ``ValueError`` naming the field that is wrong.
+
+        Missing numbers are filled in: ``offset`` and ``limit`` with the
+        request's (the arguments), ``count`` with the number of items,
+        ``total`` with ``offset + count`` (no further page). A number that is
+        not a whole number of at least 0, an item that is not a customer, or
+        a ``count`` that differs from the number of items is refused.
+        """
+        items = _customers(data.get("items"))
+        count = _page_number(data, "count", len(items))
+        if count != len(items):
+            raise ValueError(f"count says {count}, but items holds {len(items)} customers")
+        page_offset = _page_number(data, "offset", offset)
         return cls(
-            total=_page_number(data, "total"),
-            count=_page_number(data, "count"),
-            offset=_page_number(data, "offset"),
-            limit=_page_number(data, "limit"),
-            items=tuple(Customer.from_ecwid(item) for item in data["items"]),
-            all_customer_count=(
-                _page_number(data, "allCustomerCount") if "allCustomerCount" in data else None
-            ),
+            total=_page_number(data, "total", page_offset + count),
+            count=count,
+            offset=page_offset,
+            limit=_page_number(data, "limit", limit),
+            items=items,
+            all_customer_count=_optional_number(data, "allCustomerCount"),
         )

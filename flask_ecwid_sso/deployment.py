@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .diagnostics import Check
+from .reports import Check
 
 _WORKERS_OPTION = re.compile(r"(?:^|\s)(?:-w|--workers)(?:\s+|=)(\d+)")
 

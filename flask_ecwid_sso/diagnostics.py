@@ -1,135 +1,45 @@
 """Diagnostics for when Ecwid says nothing: what Ecwid would make of a payload.
 
 Ecwid refuses a bad SSO payload silently. :func:`inspect_payload` checks one
-the way Ecwid would and says, line by line, why it would refuse it. Results are
-:class:`Check` lines in a report, shared with :mod:`flask_ecwid_sso.doctor`.
-No message ever carries a secret or a token. Nothing here imports Flask.
+the way Ecwid would and says, line by line, why it would refuse it, whatever
+the string. Results are :class:`Check` lines in an :class:`Inspection` (see
+:mod:`.reports`). No message ever carries a secret or a token. Nothing here
+imports Flask.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hmac
 import re
-import typing as t
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from .exceptions import TokenError
-from .settings import Settings
-from .signing import (
-    ECWID_MAX_AGE,
+from .payloads import (
     AppField,
     DecodedPayload,
-    SSOSigner,
-    decode_message,
+    checked_now,
     decode_payload,
     payload_signature,
     split_payload,
 )
-
-if t.TYPE_CHECKING:
-    from typing_extensions import Self
+from .reports import (
+    SHA1_REFUSED,
+    VARIANTS,
+    Check,
+    Inspection,
+    Report,
+    looks_like_api_token,
+    redact,
+    show,
+)
+from .settings import Settings
+from .signing import ECWID_MAX_AGE, SSOSigner
 
 __all__ = ["Check", "Inspection", "Report", "inspect_payload", "inspect_with_settings", "redact"]
 
-Status = t.Literal["ok", "warning", "problem", "unchecked"]
-
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _APP_ID_KEYS: dict[AppField, str] = {"appClientId": "ECWID_CLIENT_ID", "appId": "ECWID_SSO_APP_ID"}
-VARIANTS: dict[AppField, str] = {"appClientId": "current", "appId": "legacy"}
-SHA1_REFUSED = "Ecwid refuses SHA-1 since 2025-03-20"
-
-
-@dataclasses.dataclass(frozen=True)
-class Check:
-    """One line of a report.
-
-    ``status`` is ``"ok"``, ``"warning"`` (may cause trouble), ``"problem"``
-    (Ecwid will refuse or ignore SSO) or ``"unchecked"`` (cannot be seen from
-    here; ``message`` says whom to ask). ``reason`` is a stable short code for
-    scripts (``"expired"``, ``"other_secret"``, ...), ``None`` when all is well.
-    """
-
-    name: str
-    status: Status
-    message: str
-    reason: str | None = None
-
-    def to_json(self) -> dict[str, str | None]:
-        """The check as a JSON-ready dict: ``name``, ``status``, ``message``, ``reason``."""
-        return dataclasses.asdict(self)
-
-
-@dataclasses.dataclass(frozen=True)
-class Report:
-    """The checks of one diagnosis, in the order they ran."""
-
-    checks: tuple[Check, ...]
-
-    def with_status(self, status: Status) -> tuple[Check, ...]:
-        """The checks that ended with ``status``."""
-        return tuple(check for check in self.checks if check.status == status)
-
-    @property
-    def has_problems(self) -> bool:
-        """Whether any check found a problem."""
-        return bool(self.with_status("problem"))
-
-    def redacted(self, secrets: Iterable[str | None]) -> Self:
-        """A copy with every occurrence of ``secrets`` in the messages replaced.
-
-        The messages never quote a secret themselves; this guards values read
-        from a payload or from Ecwid, should one of them hold a secret.
-        """
-        secrets = tuple(secrets)
-        return dataclasses.replace(
-            self,
-            checks=tuple(
-                dataclasses.replace(check, message=redact(check.message, secrets))
-                for check in self.checks
-            ),
-        )
-
-
-@dataclasses.dataclass(frozen=True)
-class Inspection(Report):
-    """What Ecwid would make of one payload; ``decoded`` is ``None`` when it does not decode."""
-
-    decoded: DecodedPayload | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """Whether Ecwid would accept the payload: no problem, and nothing left unchecked.
-
-        Ecwid also refuses a payload it has seen before, which no inspection can know.
-        """
-        return bool(self.checks) and not (
-            self.with_status("problem") or self.with_status("unchecked")
-        )
-
-    def to_json(self) -> dict[str, t.Any]:
-        """``{"accepted": bool, "checks": [...]}``, ready for ``json.dumps``."""
-        return {"accepted": self.accepted, "checks": [check.to_json() for check in self.checks]}
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with each non-empty secret replaced by ``[redacted]``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
-
-
-def show(value: object, limit: int = 60) -> str:
-    """``repr(value)`` cut to ``limit`` characters, for values that come from outside."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def looks_like_api_token(value: str) -> bool:
-    """Whether ``value`` has the prefix of Ecwid's REST tokens (``secret_``, ``public_``)."""
-    return value.startswith(("secret_", "public_"))
 
 
 def inspect_payload(
@@ -149,31 +59,23 @@ def inspect_payload(
     maps other config keys to their values (the API token, say): a payload
     signed with one of them is reported as signed with the wrong key rather
     than as altered. ``now`` (UNIX seconds, default: this machine's clock) is
-    what the age is measured against.
+    what the age is measured against; one that is not a finite number raises
+    ``TypeError`` or ``ValueError`` at once. Any ``payload`` string gives an
+    inspection; none raises.
     """
-    checks: list[Check] = []
+    checked_at = checked_now(now)
     if not payload:
-        checks.append(
-            Check(
-                "format",
-                "problem",
-                "the payload is empty, which tells Ecwid that nobody is logged in:"
-                " it logs the shopper out",
-                "empty",
-            )
-        )
-        return Inspection(tuple(checks))
+        empty = "the payload is empty, which tells Ecwid that nobody is logged in: it logs the"
+        return Inspection((Check("format", "problem", f"{empty} shopper out", "empty"),))
     try:
         message, signature, timestamp = split_payload(payload, SSOSigner.max_payload_length)
     except TokenError as exc:
         return Inspection((Check("format", "problem", str(exc), "malformed"),))
-    checks.append(Check("format", "ok", "three parts: MESSAGE SIGNATURE TIMESTAMP"))
+    checks = [Check("format", "ok", "three parts: MESSAGE SIGNATURE TIMESTAMP")]
     try:
-        decode_message(message)
+        decoded = decode_payload(payload, now=checked_at)
     except TokenError as exc:
-        checks.append(Check("json", "problem", str(exc), "malformed"))
-        return Inspection(tuple(checks))
-    decoded = decode_payload(payload, now=now)
+        return Inspection((*checks, Check("json", "problem", str(exc), "malformed")))
     keys = ", ".join(show(key, 30) for key in list(decoded.data)[:10])
     checks.append(Check("json", "ok", f"the message is base64 of a JSON object with {keys}"))
     checks.append(_check_app_id(decoded, app_field, app_id))
@@ -315,8 +217,8 @@ def _check_signature(
             f"{secret_name} is not set: the signature cannot be checked",
         )
     digest = decoded.digest_guess
-    if digest is None:
-        return Check("signature", "problem", "no HMAC has this length", "bad_signature")
+    if digest is None or not _HEX.fullmatch(signature):
+        return Check("signature", "problem", "no HMAC looks like this", "bad_signature")
     candidates = [(secret_name, secret)] + [
         (name, key) for name, key in other_keys.items() if key and key != secret
     ]

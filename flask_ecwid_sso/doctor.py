@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .api import EcwidClient
 from .api_checks import check_api, check_clock, check_plan, unseen_checks
 from .config_checks import check_config, config_summary
-from .diagnostics import Check, Report
+from .reports import Check, Report
 from .settings import Settings
 
 __all__ = [

@@ -64,10 +64,12 @@ class EcwidAPIError(EcwidSSOError):
     """Ecwid's REST API answered with an error, or did not answer.
 
     ``status`` is the HTTP status (``None`` when no answer came), ``code`` is
-    Ecwid's ``errorCode`` when it sent one, ``message`` its ``errorMessage`` or,
-    where that would not help (a 409, no answer), our own explanation;
-    ``method`` and ``url`` say which request failed. The URL never carries the
-    token: it travels only in the ``Authorization`` header.
+    Ecwid's ``errorCode`` when it sent one and ``error_message`` its
+    ``errorMessage`` (both with the API token redacted, and cut to a sane
+    length). ``message`` is Ecwid's message or, where that would not help (a
+    409, no answer, no message), our own explanation of what to do.
+    ``method`` and ``url`` say which request failed. The URL never carries
+    the token: it travels only in the ``Authorization`` header.
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class EcwidAPIError(EcwidSSOError):
         code: str | None = None,
         method: str | None = None,
         url: str | None = None,
+        error_message: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -85,6 +88,7 @@ class EcwidAPIError(EcwidSSOError):
         self.code = code
         self.method = method
         self.url = url
+        self.error_message = error_message
 
     @classmethod
     def from_status(
@@ -101,24 +105,33 @@ class EcwidAPIError(EcwidSSOError):
         """The error for an answer with HTTP ``status``, of the subclass that status means.
 
         ``code`` and ``message`` are Ecwid's ``errorCode`` and ``errorMessage``
-        (``None`` when the body had none); without a message the error says
-        what the status means and what to do. ``reason`` is the HTTP reason
-        phrase, for statuses this family has no word for. ``retry_after`` is
-        kept on :class:`EcwidRateLimited`.
+        (``None`` when the body had none), kept as ``code`` and
+        ``error_message``; without a message the error says what the status
+        means and what to do. ``reason`` is the HTTP reason phrase, for
+        statuses this family has no word for. ``retry_after`` is kept on
+        :class:`EcwidRateLimited`. A 3xx is an error too: redirects are never
+        followed, so the token never travels to another address.
         """
-        error_class, hint = _STATUS_ERRORS.get(
-            status,
-            (EcwidServerError, "Ecwid failed, and kept failing through every retry; try later")
-            if status >= 500
-            else (EcwidAPIError, f"Ecwid refused the request ({reason or status})"),
-        )
-        # Ecwid's wording for a conflict is not documented; ours names the cause.
-        text = hint if status == 409 else message or hint
+        error_class, hint = _STATUS_ERRORS.get(status) or _status_range(status, reason)
+        if status == 409:
+            # Ecwid's wording for a conflict is not documented; ours names the likely cause.
+            hint = _CONFLICTS.get(code or "", hint)
+            text = f"{hint} (Ecwid: {message})" if message else hint
+        else:
+            text = message or hint
         if error_class is EcwidRateLimited:
             return EcwidRateLimited(
-                text, retry_after=retry_after, status=status, code=code, method=method, url=url
+                text,
+                retry_after=retry_after,
+                status=status,
+                code=code,
+                method=method,
+                url=url,
+                error_message=message,
             )
-        return error_class(text, status=status, code=code, method=method, url=url)
+        return error_class(
+            text, status=status, code=code, method=method, url=url, error_message=message
+        )
 
     def __str__(self) -> str:
         where = f"{self.method} {self.url}" if self.method and self.url else None
@@ -139,7 +152,11 @@ class EcwidPlanError(EcwidAPIError):
 
 
 class EcwidNotFound(EcwidAPIError):
-    """404: the store or the entity does not exist."""
+    """404: the store or the entity does not exist.
+
+    Also raised, with ``status`` 200, when Ecwid answers an update or a delete
+    with ``updateCount`` or ``deleteCount`` 0: nothing was changed.
+    """
 
 
 class EcwidRateLimited(EcwidAPIError):
@@ -154,13 +171,16 @@ class EcwidRateLimited(EcwidAPIError):
         code: str | None = None,
         method: str | None = None,
         url: str | None = None,
+        error_message: str | None = None,
     ) -> None:
-        super().__init__(message, status=status, code=code, method=method, url=url)
+        super().__init__(
+            message, status=status, code=code, method=method, url=url, error_message=error_message
+        )
         self.retry_after = retry_after
 
 
 class EcwidServerError(EcwidAPIError):
-    """5xx: Ecwid failed, and kept failing through every retry."""
+    """5xx, or 408: Ecwid failed or timed out, and kept doing so through every retry."""
 
 
 class EcwidConnectionError(EcwidAPIError):
@@ -176,6 +196,7 @@ _STATUS_ERRORS: dict[int, tuple[type[EcwidAPIError], str]] = {
         "update_customers); check the token and the app's scopes",
     ),
     404: (EcwidNotFound, "not found; check the store id and the customer id"),
+    408: (EcwidServerError, "Ecwid timed out on the request, through every retry; try later"),
     409: (
         EcwidAPIError,
         "a customer with this email already exists (Ecwid allows one customer per email); "
@@ -183,6 +204,25 @@ _STATUS_ERRORS: dict[int, tuple[type[EcwidAPIError], str]] = {
     ),
     429: (EcwidRateLimited, "too many requests; wait for Retry-After and try again"),
 }
+
+# 409 hints by Ecwid's errorCode; the default names the usual cause, a taken email.
+_CONFLICTS = {
+    "EXTERNAL_ID_ALREADY_USED": "another customer already has this external id",
+}
+
+
+def _status_range(status: int, reason: str | None) -> tuple[type[EcwidAPIError], str]:
+    if status >= 500:
+        return EcwidServerError, "Ecwid failed, and kept failing through every retry; try later"
+    if 300 <= status < 400:
+        return (
+            EcwidAPIError,
+            "Ecwid answered with a redirect, which this client never follows (the token must"
+            " not travel to another address): check ECWID_API_URL",
+        )
+    if status < 200:
+        return EcwidAPIError, f"Ecwid answered with an interim status {status}, not an answer"
+    return EcwidAPIError, f"Ecwid refused the request ({reason or status})"
 
 
 class LegacyDigestWarning(UserWarning):

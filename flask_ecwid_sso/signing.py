@@ -1,18 +1,17 @@
-"""Build, sign, verify and explain Ecwid Storefront SSO payloads.
+"""Sign and verify Ecwid Storefront SSO payloads: :class:`SSOSigner`.
 
-A payload is ``MESSAGE SIGNATURE TIMESTAMP``: MESSAGE is standard base64 of a
-JSON object ``{app field, "userId", "profile"}``, SIGNATURE the lowercase hex
-HMAC of ``"MESSAGE TIMESTAMP"`` keyed with the secret, TIMESTAMP whole UNIX
-seconds. Nothing here imports Flask.
+The wire format, and reading a payload without the secret
+(:func:`decode_payload`), live in :mod:`.payloads`. What :meth:`SSOSigner.sign`
+makes, :meth:`SSOSigner.verify` accepts. Nothing here imports Flask.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import hmac
 import json
+import math
 import re
 import time
 import typing as t
@@ -22,19 +21,36 @@ from collections.abc import Mapping
 from .exceptions import ConfigError, LegacyDigestWarning, ProfileError, TokenError
 from .numbers import is_whole_number
 from .payload_claims import Claims, LocalClaims
+from .payloads import (
+    MAX_PAYLOAD_LENGTH,
+    MAX_TIMESTAMP,
+    AppField,
+    DecodedPayload,
+    Digest,
+    app_field_of,
+    checked_now,
+    decode_message,
+    decode_payload,
+    payload_signature,
+    split_payload,
+)
 from .profile import Profile
 
-AppField = t.Literal["appClientId", "appId"]
-Digest = t.Literal["sha256", "sha1"]
+__all__ = [
+    "ECWID_MAX_AGE",
+    "AppField",
+    "DecodedPayload",
+    "Digest",
+    "SSOSigner",
+    "SignedProfile",
+    "decode_payload",
+]
 
 #: How long Ecwid accepts a payload after its timestamp, in seconds.
 ECWID_MAX_AGE = 600
 
 _DIGESTS = ("sha256", "sha1")
-_DIGEST_BY_HEX_LENGTH = {64: "sha256", 40: "sha1"}
 _HEX_SIGNATURE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
@@ -49,112 +65,12 @@ class SignedProfile:
     app_id: str
 
 
-@dataclasses.dataclass(frozen=True)
-class DecodedPayload:
-    """What a payload says, read without the secret. It claims nothing about validity.
-
-    ``digest_guess`` is the digest the signature's length suggests (64 hex
-    characters: ``"sha256"``, 40: ``"sha1"``), or ``None`` when it fits neither.
-    ``age`` is seconds between the timestamp and the time of decoding (negative
-    when the timestamp lies in the future). ``data`` is the whole JSON object.
-    """
-
-    message: str
-    signature: str
-    timestamp: int
-    age: int
-    digest_guess: Digest | None
-    data: Mapping[str, t.Any]
-    app_field: AppField | None
-    app_id: object
-    user_id: object
-    profile: object
-
-
-def split_payload(payload: object, max_length: int) -> tuple[str, str, str]:
-    """``(message, signature, timestamp)`` of a well-formed payload, else ``TokenError``."""
-    if isinstance(payload, (bytes, bytearray)):
-        try:
-            payload = bytes(payload).decode("ascii")
-        except UnicodeDecodeError:
-            raise TokenError(
-                "a payload is ASCII text; these bytes are not", reason="malformed"
-            ) from None
-    if not isinstance(payload, str):
-        raise TokenError(f"a payload is a string, not {type(payload).__name__}", reason="malformed")
-    if len(payload) > max_length:
-        raise TokenError(
-            f"the payload is {len(payload)} characters long, more than the"
-            f" {max_length} a profile can need",
-            reason="malformed",
-        )
-    parts = payload.split(" ")
-    if len(parts) != 3:
-        raise TokenError(
-            "a payload is three parts separated by single spaces: MESSAGE SIGNATURE TIMESTAMP;"
-            f" this one has {len(parts)} (was it cut, or its spaces changed in transit?)",
-            reason="malformed",
-        )
-    message, signature, timestamp = parts
-    if not _BASE64.fullmatch(message) or len(message) % 4:
-        raise TokenError("the message part is not standard base64", reason="malformed")
-    if not _TIMESTAMP.fullmatch(timestamp):
-        raise TokenError(
-            "the timestamp part is not a UNIX time in whole seconds", reason="malformed"
-        )
-    return message, signature, timestamp
-
-
-def decode_message(message: str) -> dict[str, t.Any]:
-    """The JSON object a payload's base64 message holds, else ``TokenError``."""
-    try:
-        data = json.loads(base64.b64decode(message, validate=True).decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):
-        raise TokenError(
-            "the message part does not decode to UTF-8 JSON", reason="malformed"
-        ) from None
-    if not isinstance(data, dict):
-        raise TokenError("the message part is JSON, but not an object", reason="malformed")
-    return data
-
-
-def _app_field(data: Mapping[str, t.Any]) -> AppField | None:
-    if "appClientId" in data:
-        return "appClientId"
-    if "appId" in data:
-        return "appId"
-    return None
-
-
-def payload_signature(key: bytes, message: str, timestamp: str, digest: str) -> str:
-    """The lowercase hex HMAC Ecwid expects over ``"MESSAGE TIMESTAMP"``."""
-    return hmac.digest(key, f"{message} {timestamp}".encode("ascii"), digest).hex()
-
-
-def decode_payload(payload: str | bytes, *, now: float | None = None) -> DecodedPayload:
-    """Read a payload without the secret, for debugging.
-
-    Raises :class:`TokenError` with reason ``"malformed"`` when the payload
-    cannot be read at all. A payload that decodes is not a valid one: only
-    :meth:`SSOSigner.verify` (or Ecwid) can say that.
-    """
-    message, signature, timestamp = split_payload(payload, SSOSigner.max_payload_length)
-    data = decode_message(message)
-    app_field = _app_field(data)
-    issued = int(timestamp)
-    checked_at = int(time.time() if now is None else now)
-    return DecodedPayload(
-        message=message,
-        signature=signature,
-        timestamp=issued,
-        age=checked_at - issued,
-        digest_guess=t.cast(Digest | None, _DIGEST_BY_HEX_LENGTH.get(len(signature))),
-        data=data,
-        app_field=app_field,
-        app_id=data.get(app_field) if app_field else None,
-        user_id=data.get("userId"),
-        profile=data.get("profile"),
-    )
+def _checked_max_age(max_age: object) -> float:
+    if isinstance(max_age, bool) or not isinstance(max_age, (int, float)):
+        raise TypeError(f"max_age must be a number of seconds, not {type(max_age).__name__}")
+    if not (math.isfinite(max_age) and max_age >= 0):
+        raise ValueError(f"max_age must be a finite number of seconds, 0 or more, not {max_age!r}")
+    return max_age
 
 
 class SSOSigner:
@@ -172,8 +88,9 @@ class SSOSigner:
     unique within the process and, by a random tag, across processes).
     """
 
-    #: Payloads longer than this are refused before any work is done.
-    max_payload_length = 16_384
+    #: Payloads longer than this are refused before any work is done (our bound: Ecwid
+    #: documents none); :meth:`sign` refuses a profile that would make a longer one.
+    max_payload_length = MAX_PAYLOAD_LENGTH
     #: How far a timestamp may lie in the future (clock skew) before it is refused.
     future_leeway = 60
     #: A repeat payload for a user takes an unused earlier second, this far back at most.
@@ -239,6 +156,11 @@ class SSOSigner:
         stay the same for a person forever: Ecwid keys its customers by it.
         Pass ``timestamp`` only to reproduce a known payload; without it the
         current time is used and a repeat for the same user gets a fresh one.
+
+        What this returns, :meth:`verify` accepts (at the time it names): a
+        profile whose payload would pass ``max_payload_length`` raises
+        :class:`ProfileError`, and a ``timestamp`` outside 0 to
+        253402300799 (the end of year 9999) ``ValueError``.
         """
         if not (isinstance(user_id, str) or is_whole_number(user_id)):
             raise ProfileError(
@@ -253,24 +175,41 @@ class SSOSigner:
         suffix = ""
         if timestamp is None:
             timestamp, suffix = self.claims.claim(user, int(time.time()))
-        elif not is_whole_number(timestamp) or timestamp < 0:
-            raise ValueError(f"timestamp must be whole UNIX seconds, not {timestamp!r}")
+        elif not is_whole_number(timestamp) or not 0 <= timestamp <= MAX_TIMESTAMP:
+            raise ValueError(
+                f"timestamp must be whole UNIX seconds from 0 to {MAX_TIMESTAMP}"
+                f" (the end of year 9999), not {timestamp!r}"
+            )
         document = {self.app_field: self.app_id, "userId": user, "profile": profile.to_ecwid()}
         text = _JSON.encode(document) + suffix
         message = base64.b64encode(text.encode("ascii")).decode("ascii")
-        return f"{message} {self._signature(message, str(timestamp))} {timestamp}"
+        payload = f"{message} {self._signature(message, str(timestamp))} {timestamp}"
+        if len(payload) > self.max_payload_length:
+            raise ProfileError(
+                f"this profile makes a payload of {len(payload)} characters, more than the"
+                f" {self.max_payload_length} verify accepts (our bound; Ecwid documents none):"
+                " shorten its names and addresses",
+                field="profile",
+            )
+        return payload
 
     def verify(
         self, payload: str | bytes, *, max_age: int = ECWID_MAX_AGE, now: float | None = None
     ) -> SignedProfile:
         """Check a payload as Ecwid would, and return what it carries.
 
-        Raises :class:`TokenError` for any input that fails, whatever its type
-        or content; ``reason`` says which check: ``"malformed"``,
+        Raises :class:`TokenError` for any payload that fails, whatever its
+        type or content; ``reason`` says which check: ``"malformed"``,
         ``"bad_signature"``, ``"wrong_app"``, ``"missing_field"``, ``"expired"``
         (older than ``max_age`` seconds) or ``"future"``. It does not track
         replays: Ecwid refuses a payload it has seen, whatever this says.
+        Arguments the caller got wrong fail at once, before the payload is
+        looked at: ``max_age`` that is not a finite number of seconds, 0 or
+        more, and ``now`` (UNIX seconds, default: this machine's clock) that is
+        not a finite number, raise ``TypeError`` or ``ValueError``.
         """
+        age_limit = _checked_max_age(max_age)
+        checked_at = checked_now(now)
         message, signature, timestamp = split_payload(payload, self.max_payload_length)
         expected = self._signature(message, timestamp)
         if not (_HEX_SIGNATURE.fullmatch(signature) and hmac.compare_digest(expected, signature)):
@@ -280,7 +219,7 @@ class SSOSigner:
                 reason="bad_signature",
             )
         data = decode_message(message)
-        app_field = _app_field(data)
+        app_field = app_field_of(data)
         if app_field is None:
             raise TokenError(
                 f"the message has no {self.app_field}; Ecwid requires the app id field",
@@ -303,8 +242,7 @@ class SSOSigner:
         except ProfileError as exc:
             raise TokenError(f"the profile is not valid: {exc}", reason="malformed") from exc
         issued = int(timestamp)
-        checked_at = int(time.time() if now is None else now)
-        if checked_at - issued > max_age:
+        if checked_at - issued > age_limit:
             raise TokenError(
                 f"the payload is {checked_at - issued} seconds old, more than the {max_age}"
                 " allowed: sign it when the page is rendered, never cache it, and keep the"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import email.utils
 import typing as t
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ from helpers import FastClient, MakeClient, client_maker, serving
 from werkzeug.wrappers import Response
 
 from flask_ecwid_sso import EcwidClient
+from flask_ecwid_sso.answers import retry_after_seconds
 from flask_ecwid_sso.exceptions import (
     EcwidAPIError,
     EcwidAuthError,
@@ -147,3 +149,33 @@ def test_recent_answers_keep_only_the_latest(make_client: MakeClient) -> None:
             with pytest.raises(EcwidNotFound):
                 short.get_customer(customer_id)
         assert [answer.path for answer in short.recent_answers] == ["customers/2", "customers/3"]
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("0", 0.0),
+        ("9" * 11, None),
+        ("9" * 5000, None),
+        ("-5", None),
+        ("1.5", None),
+        ("soon", None),
+        ("Sat, 01 Jan 2000 00:00:00 GMT", 0.0),
+        (None, None),
+    ],
+)
+def test_retry_after_reads_seconds_or_a_date_and_nothing_else(
+    value: str | None, seconds: float | None
+) -> None:
+    assert retry_after_seconds(value) == seconds
+
+
+def test_retry_after_as_a_future_date_is_the_seconds_until_then() -> None:
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=90)
+
+    seconds = retry_after_seconds(email.utils.format_datetime(soon, usegmt=True))
+
+    assert seconds is not None
+    assert 85 <= seconds <= 90

@@ -387,6 +387,21 @@ def test_the_token_travels_only_in_the_authorization_header(
         ({"timeout": 0}, "timeout"),
         ({"max_retries": -1}, "max_retries"),
         ({"max_wait": -1}, "max_wait"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": True}, "timeout"),
+        ({"timeout": "10"}, "timeout"),
+        ({"max_retries": 1.5}, "max_retries"),
+        ({"max_wait": float("inf")}, "max_wait"),
+        ({"deadline": 0}, "deadline"),
+        ({"deadline": float("nan")}, "deadline"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"max_response_bytes": 1e6}, "max_response_bytes"),
+        ({"max_pages": 0}, "max_pages"),
+        ({"token": "secret_x\r\nX-Evil: 1"}, "token"),
+        ({"token": "secret_ü"}, "token"),
+        ({"token": "secret x"}, "token"),
+        ({"store_id": True}, "store_id"),
     ],
 )
 def test_bad_arguments_raise_config_error(kwargs: dict[str, t.Any], key: str) -> None:
@@ -396,6 +411,15 @@ def test_bad_arguments_raise_config_error(kwargs: dict[str, t.Any], key: str) ->
         EcwidClient(arguments.pop("store_id"), arguments.pop("token"), **arguments)
 
     assert caught.value.key == key
+
+
+def test_the_default_deadline_allows_every_attempt_and_wait() -> None:
+    with EcwidClient(1003, "secret_x", timeout=2, max_retries=3, max_wait=5) as client:
+        assert client.bounds.deadline == 2 * 4 + 5 * 3
+    with EcwidClient(1003, "secret_x", deadline=7.5) as client:
+        assert client.bounds.deadline == 7.5
+    with EcwidClient(1003, "secret_x") as client:
+        assert (client.bounds.max_response_bytes, client.bounds.max_pages) == (10 << 20, 1000)
 
 
 def test_store_id_may_be_a_string_of_digits() -> None:

@@ -434,3 +434,28 @@ def test_swapped_keys_are_named_the_right_way_round(make_cli_app: AppFactory) ->
     assert caught.value.key == "ECWID_CLIENT_SECRET"
     result = run(make_cli_app(ECWID_API_TOKEN=CLIENT_SECRET + "x"), "doctor")
     assert "it looks like a client secret" in line(result, "api token")
+
+
+# -- bad input never gives a traceback -------------------------------------
+
+
+@pytest.mark.parametrize("now", ["nan", "inf", "-inf", "-5", "1e13", "soon"])
+@pytest.mark.parametrize("command", [["inspect", C1], ["doctor"]])
+def test_a_bad_now_is_a_usage_error(cli_app: Flask, command: list[str], now: str) -> None:
+    result = run(cli_app, *command, "--now", now)
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--now'" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_inspect_reports_a_timestamp_past_year_9999(cli_app: Flask) -> None:
+    message = C1.split(" ")[0]
+
+    result = run(cli_app, "inspect", f"{message} {'0' * 64} 999999999999")
+
+    assert result.exit_code == 1
+    assert line(result, "format").startswith("problem")
+    assert "year 9999" in line(result, "format")
+    assert isinstance(result.exception, SystemExit)

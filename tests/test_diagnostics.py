@@ -237,3 +237,12 @@ def test_legacy_settings_check_app_id_against_the_legacy_key() -> None:
     report = inspect_with_settings(with_client_secret, legacy, now=TS)
     assert failing(report) == [("signature", "problem", "other_secret")]
     assert "ECWID_CLIENT_SECRET instead of ECWID_SSO_SECRET" in report.checks[-2].message
+
+
+def test_redact_skips_unset_secrets_and_keeps_the_report_type() -> None:
+    report = inspect(TAMPERED).redacted([None, "", CLIENT_ID])
+
+    assert isinstance(report, Inspection)
+    assert report.decoded is not None
+    assert CLIENT_ID not in " ".join(check.message for check in report.checks)
+    assert any("[redacted]" in check.message for check in report.checks)

@@ -15,6 +15,7 @@ from helpers import FastClient, MakeClient, api_requests, client_maker, serving
 from werkzeug.wrappers import Response
 
 from flask_ecwid_sso import EcwidAPIError, EcwidClient
+from flask_ecwid_sso.answers import parse_http_date
 from flask_ecwid_sso.exceptions import (
     EcwidAuthError,
     EcwidConnectionError,
@@ -22,7 +23,6 @@ from flask_ecwid_sso.exceptions import (
     EcwidServerError,
 )
 from flask_ecwid_sso.testing import FakeEcwid
-from flask_ecwid_sso.transport import parse_http_date
 
 UTC = datetime.timezone.utc
 
@@ -301,3 +301,18 @@ def test_a_refused_connection_is_a_connection_error() -> None:
 
     assert caught.value.method == "GET"
     assert "could not connect" in str(caught.value)
+
+
+def test_no_requests_exception_rides_along_on_a_connection_error(
+    make_client: MakeClient,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = make_client(base_url=f"http://127.0.0.1:{port}", max_retries=0)
+
+    with pytest.raises(EcwidConnectionError) as caught:
+        client.create_customer("ann@example.com")
+
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
