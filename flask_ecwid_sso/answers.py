@@ -230,3 +230,17 @@ def check_count(data: Mapping[str, t.Any], key: str, *, method: str, url: str) -
             method=method,
             url=url,
         )
+
+
+def created_id(data: Mapping[str, t.Any], *, url: str) -> int:
+    """The new customer's ``id`` from a ``POST`` answer, else an :class:`EcwidAPIError`."""
+    customer_id = data.get("id")
+    if not is_whole_number(customer_id):
+        raise EcwidAPIError(
+            "Ecwid answered the creation without the new customer's id (an integer);"
+            " look the customer up with find_customer_by_email()",
+            status=200,
+            method="POST",
+            url=url,
+        )
+    return customer_id

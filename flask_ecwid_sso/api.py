@@ -20,16 +20,22 @@ from .answers import (
     ApiAnswer,
     answer_error,
     check_count,
+    created_id,
     read_as,
     read_document,
     retry_after_seconds,
 )
-from .bounds import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, Bounds
+from .bounds import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Bounds,
+    check_token,
+    checked_store_id,
+)
 from .customer_params import CustomerFields, CustomerFilters, customer_body, customer_params
 from .customers import Customer, CustomerPage
 from .emails import same_email
-from .exceptions import ConfigError, EcwidAPIError
-from .numbers import is_whole_number
+from .exceptions import EcwidAPIError
 from .transport import Transport
 
 if t.TYPE_CHECKING:
@@ -99,18 +105,8 @@ class EcwidClient:
         max_pages: int = DEFAULT_MAX_PAGES,
         session: requests.Session | None = None,
     ) -> None:
-        readable = is_whole_number(store_id) or isinstance(store_id, str)
-        if not readable or not str(store_id).isdigit():
-            raise ConfigError(
-                f"store_id must be a positive integer, not {store_id!r}", key="store_id"
-            )
-        printable = isinstance(token, str) and token.isascii() and token.isprintable()
-        if not printable or not token.strip() or " " in token:
-            raise ConfigError(
-                "token must be the store's API token (secret_...): printable ASCII, no spaces,"
-                " and this one is empty or is not",
-                key="token",
-            )
+        self.store_id = checked_store_id(store_id)
+        check_token(token)
         self.bounds = Bounds.create(
             timeout=timeout,
             max_retries=max_retries,
@@ -119,7 +115,6 @@ class EcwidClient:
             max_response_bytes=max_response_bytes,
             max_pages=max_pages,
         )
-        self.store_id = int(store_id)
         self.base_url = base_url.rstrip("/")
         self.timeout = self.bounds.timeout
         self.max_retries = self.bounds.max_retries
@@ -228,16 +223,7 @@ class EcwidClient:
         :meth:`find_customer_by_email` instead.
         """
         data = self._request("POST", "customers", body=customer_body(email, fields))
-        customer_id = data.get("id")
-        if not is_whole_number(customer_id):
-            raise EcwidAPIError(
-                "Ecwid answered the creation without the new customer's id (an integer);"
-                " look the customer up with find_customer_by_email()",
-                status=200,
-                method="POST",
-                url=self._url("customers"),
-            )
-        return customer_id
+        return created_id(data, url=self._url("customers"))
 
     def update_customer(
         self, customer_id: int, *, email: str | None = None, **fields: Unpack[CustomerFields]

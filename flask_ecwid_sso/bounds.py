@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import typing as t
 import zlib
 from collections.abc import Iterable, Iterator
 
@@ -169,3 +170,25 @@ def read_body(
             url=url,
         ) from None
     return body
+
+
+def checked_store_id(store_id: object) -> int:
+    """``store_id`` as an ``int``: a positive integer, or a string of digits."""
+    readable = is_whole_number(store_id) or isinstance(store_id, str)
+    if not readable or not str(store_id).isdigit() or int(str(store_id)) <= 0:
+        raise ConfigError(
+            "store_id must be a positive integer (the number in your Ecwid admin's URL)",
+            key="store_id",
+        )
+    return int(str(store_id))
+
+
+def check_token(token: object) -> None:
+    """Refuse what cannot be an API token: the client would send it in a header."""
+    printable = isinstance(token, str) and token.isascii() and token.isprintable()
+    if not printable or not t.cast(str, token).strip() or " " in t.cast(str, token):
+        raise ConfigError(
+            "token must be the store's API token (secret_...): printable ASCII, no spaces,"
+            " and this one is empty or is not",
+            key="token",
+        )

@@ -16,8 +16,9 @@ import typing as t
 import click
 from flask.cli import AppGroup
 
+from .config_checks import inspect_with_settings
 from .deployment import check_cache, check_trusted_hosts
-from .diagnostics import Check, Report, inspect_with_settings, redact
+from .diagnostics import Check, Report, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
 from .payloads import MAX_TIMESTAMP

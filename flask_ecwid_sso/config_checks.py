@@ -2,13 +2,15 @@
 
 The usual mistakes: a REST token where the client secret belongs, a client id
 that holds a secret, a ``public_`` token, a cut secret, SHA-1, the legacy
-variant. :func:`config_summary` shows the settings without their secrets.
-Nothing here imports Flask.
+variant. :func:`config_summary` shows the settings without their secrets;
+:func:`inspect_with_settings` inspects a payload against them. Nothing here
+imports Flask.
 """
 
 from __future__ import annotations
 
-from .reports import SHA1_REFUSED, VARIANTS, Check, looks_like_api_token, show
+from .diagnostics import inspect_payload
+from .reports import SHA1_REFUSED, VARIANTS, Check, Inspection, looks_like_api_token, show
 from .settings import Settings
 
 __all__ = ["CLIENT_SECRET_LENGTH", "check_config", "config_summary"]
@@ -177,3 +179,22 @@ def _check_api_token(settings: Settings) -> Check:
             "odd_api_token",
         )
     return Check("api token", "ok", "ECWID_API_TOKEN is a secret_ token")
+
+
+def inspect_with_settings(
+    payload: str, settings: Settings, *, now: float | None = None
+) -> Inspection:
+    """:func:`inspect_payload` with the app id, secret and other keys of ``settings``."""
+    legacy = settings.sso_app_field == "appId"
+    others: dict[str, str | None] = {"ECWID_API_TOKEN": settings.api_token}
+    if legacy:
+        others["ECWID_CLIENT_SECRET"] = settings.client_secret
+    return inspect_payload(
+        payload,
+        app_field=settings.sso_app_field,
+        app_id=settings.sso_app_id,
+        secret=settings.sso_secret,
+        key_name="ECWID_SSO_SECRET" if legacy else "ECWID_CLIENT_SECRET",
+        other_keys=others,
+        now=now,
+    )

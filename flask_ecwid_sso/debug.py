@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
-from .diagnostics import Report, inspect_with_settings, redact
+from .config_checks import inspect_with_settings
+from .diagnostics import Report, redact
 from .doctor import check_config, config_summary
 from .state import app_state
 

@@ -33,10 +33,9 @@ from .reports import (
     redact,
     show,
 )
-from .settings import Settings
 from .signing import ECWID_MAX_AGE, SSOSigner
 
-__all__ = ["Check", "Inspection", "Report", "inspect_payload", "inspect_with_settings", "redact"]
+__all__ = ["Check", "Inspection", "Report", "inspect_payload", "redact"]
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _APP_ID_KEYS: dict[AppField, str] = {"appClientId": "ECWID_CLIENT_ID", "appId": "ECWID_SSO_APP_ID"}
@@ -88,25 +87,6 @@ def inspect_payload(
     )
     checks.append(_check_age(decoded))
     return Inspection(tuple(checks), decoded)
-
-
-def inspect_with_settings(
-    payload: str, settings: Settings, *, now: float | None = None
-) -> Inspection:
-    """:func:`inspect_payload` with the app id, secret and other keys of ``settings``."""
-    legacy = settings.sso_app_field == "appId"
-    others: dict[str, str | None] = {"ECWID_API_TOKEN": settings.api_token}
-    if legacy:
-        others["ECWID_CLIENT_SECRET"] = settings.client_secret
-    return inspect_payload(
-        payload,
-        app_field=settings.sso_app_field,
-        app_id=settings.sso_app_id,
-        secret=settings.sso_secret,
-        key_name="ECWID_SSO_SECRET" if legacy else "ECWID_CLIENT_SECRET",
-        other_keys=others,
-        now=now,
-    )
 
 
 def _check_app_id(decoded: DecodedPayload, app_field: AppField, app_id: str | None) -> Check:

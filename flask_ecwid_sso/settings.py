@@ -7,7 +7,7 @@ import re
 import typing as t
 from collections.abc import Mapping, MutableMapping
 
-from .cache_backends import check_cache_url
+from . import config_values
 from .exceptions import ConfigError
 from .numbers import is_whole_number
 from .payload_claims import Claims
@@ -37,112 +37,6 @@ DEFAULTS: Mapping[str, t.Any] = {
     "ECWID_CLEAN_URLS": False,
     "ECWID_STORE_LANG": None,
 }
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
-
-
-def describe(value: object) -> str:
-    """What a config value is, never what it holds: a secret pasted into the wrong key stays out.
-
-    ``ConfigError`` messages reach logs and consoles.
-    """
-    if isinstance(value, str):
-        return f"a string of {len(value)} characters"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return f"a {type(value).__name__} of {len(value)} items"
-    return f"a {type(value).__name__}"
-
-
-def _check_not_a_rest_token(key: str, value: str | None, api_token: str | None) -> None:
-    if value is None:
-        return
-    if value.startswith(("secret_", "public_")):
-        raise ConfigError(
-            f"{key} holds a REST API token (secret_... or public_...), not a signing secret:"
-            " that token belongs in ECWID_API_TOKEN; copy the app's client_secret from Ecwid"
-            " admin, #develop-apps",
-            key=key,
-        )
-    if value == api_token:
-        raise ConfigError(
-            f"{key} and ECWID_API_TOKEN hold the same value: {key} is the app's client_secret,"
-            " ECWID_API_TOKEN its secret_... REST token",
-            key=key,
-        )
-
-
-def _trusted_hosts(config: Mapping[str, t.Any], allowed: t.Iterable[str]) -> tuple[str, ...]:
-    trusted = [*allowed, config.get("SERVER_NAME")]
-    flask_trusted = config.get("TRUSTED_HOSTS")
-    if isinstance(flask_trusted, (list, tuple, set, frozenset)):
-        # Patterns such as ".example.com" (any subdomain) are Flask's to judge, not a host.
-        trusted += [host for host in flask_trusted if isinstance(host, str)]
-    names = (
-        host.lower()
-        for host in trusted
-        if isinstance(host, str) and _HOST.fullmatch(host) and not host.startswith(".")
-    )
-    return tuple(dict.fromkeys(names))
-
-
-def _text(config: Mapping[str, t.Any], key: str) -> str | None:
-    value = config.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"{key} must be a string, not {type(value).__name__}", key=key)
-    value = value.strip()
-    return value or None
-
-
-def _flag(config: Mapping[str, t.Any], key: str) -> bool:
-    value = config.get(key)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ConfigError(f"{key} must be True or False, not {describe(value)}", key=key)
-
-
-def _number(config: Mapping[str, t.Any], key: str, *, minimum: float) -> float:
-    value = config.get(key)
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a number, not {describe(value)}", key=key) from None
-    if not number >= minimum:
-        raise ConfigError(f"{key} must be at least {minimum:g}, not {number:g}", key=key)
-    return number
-
-
-def _url(config: Mapping[str, t.Any], key: str, *, allow_path: bool = False) -> str:
-    value = _text(config, key)
-    # No query or fragment: the store id and options are appended as the query.
-    if value is not None and (
-        re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value)
-        or (allow_path and re.fullmatch(r"/[^/\s?#][^\s?#]*", value))
-    ):
-        return value.rstrip("/")
-    kind = "an http(s) URL or a path on this site" if allow_path else "an http(s) URL"
-    raise ConfigError(f"{key} must be {kind}, without a query, not {describe(value)}", key=key)
-
-
-def _cache(config: Mapping[str, t.Any]) -> object:
-    value = config.get("ECWID_CACHE")
-    if isinstance(value, str):
-        check_cache_url(value.strip())
-        return value.strip()
-    if value is None:
-        raise ConfigError(
-            "ECWID_CACHE must be set: memory:// for one process, file:///folder or"
-            " redis://host:port/db for several",
-            key="ECWID_CACHE",
-        )
-    return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -213,21 +107,21 @@ class Settings:
             )
         if not (is_whole_number(raw_store) or (isinstance(raw_store, str) and raw_store.isdigit())):
             raise ConfigError(
-                f"ECWID_STORE_ID must be a whole number, not {describe(raw_store)}",
+                f"ECWID_STORE_ID must be a whole number, not {config_values.describe(raw_store)}",
                 key="ECWID_STORE_ID",
             )
         store_id = int(raw_store)
         if store_id <= 0:
             raise ConfigError("ECWID_STORE_ID must be positive", key="ECWID_STORE_ID")
 
-        sso_enabled = _flag(config, "ECWID_SSO_ENABLED")
-        client_id = _text(config, "ECWID_CLIENT_ID")
-        client_secret = _text(config, "ECWID_CLIENT_SECRET")
-        legacy_id = _text(config, "ECWID_SSO_APP_ID")
-        legacy_secret = _text(config, "ECWID_SSO_SECRET")
-        api_token = _text(config, "ECWID_API_TOKEN")
-        _check_not_a_rest_token("ECWID_CLIENT_SECRET", client_secret, api_token)
-        _check_not_a_rest_token("ECWID_SSO_SECRET", legacy_secret, api_token)
+        sso_enabled = config_values.flag(config, "ECWID_SSO_ENABLED")
+        client_id = config_values.text(config, "ECWID_CLIENT_ID")
+        client_secret = config_values.text(config, "ECWID_CLIENT_SECRET")
+        legacy_id = config_values.text(config, "ECWID_SSO_APP_ID")
+        legacy_secret = config_values.text(config, "ECWID_SSO_SECRET")
+        api_token = config_values.text(config, "ECWID_API_TOKEN")
+        config_values.check_not_a_rest_token("ECWID_CLIENT_SECRET", client_secret, api_token)
+        config_values.check_not_a_rest_token("ECWID_SSO_SECRET", legacy_secret, api_token)
         if (legacy_id is None) != (legacy_secret is None):
             missing = "ECWID_SSO_SECRET" if legacy_secret is None else "ECWID_SSO_APP_ID"
             raise ConfigError(
@@ -254,39 +148,39 @@ class Settings:
                         " your Ecwid admin, #develop-apps (or set ECWID_SSO_ENABLED = False)",
                         key=key,
                     )
-        digest = _text(config, "ECWID_SSO_DIGEST") or "sha256"
+        digest = config_values.text(config, "ECWID_SSO_DIGEST") or "sha256"
         if digest not in ("sha256", "sha1"):
             raise ConfigError(
                 "ECWID_SSO_DIGEST must be 'sha256' (or 'sha1' for legacy stores), not"
-                f" {describe(digest)}",
+                f" {config_values.describe(digest)}",
                 key="ECWID_SSO_DIGEST",
             )
 
-        prefix = _text(config, "ECWID_URL_PREFIX") or ""
+        prefix = config_values.text(config, "ECWID_URL_PREFIX") or ""
         if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
             raise ConfigError(
                 "ECWID_URL_PREFIX must start with '/' and not end with one, not"
-                f" {describe(prefix)}",
+                f" {config_values.describe(prefix)}",
                 key="ECWID_URL_PREFIX",
             )
         raw_hosts = config["ECWID_ALLOWED_HOSTS"]
         if isinstance(raw_hosts, str):
             raw_hosts = [host for host in re.split(r"[,\s]+", raw_hosts) if host]
         if not isinstance(raw_hosts, (list, tuple, set, frozenset)) or not all(
-            isinstance(host, str) and _HOST.fullmatch(host) for host in raw_hosts
+            isinstance(host, str) and config_values.HOST.fullmatch(host) for host in raw_hosts
         ):
             raise ConfigError(
                 "ECWID_ALLOWED_HOSTS must be a list of host names (with an optional :port),"
-                f" not {describe(raw_hosts)}",
+                f" not {config_values.describe(raw_hosts)}",
                 key="ECWID_ALLOWED_HOSTS",
             )
-        retries = _number(config, "ECWID_API_MAX_RETRIES", minimum=0)
+        retries = config_values.number(config, "ECWID_API_MAX_RETRIES", minimum=0)
         if retries != int(retries):
             raise ConfigError(
                 "ECWID_API_MAX_RETRIES must be a whole number", key="ECWID_API_MAX_RETRIES"
             )
-        timeout = _number(config, "ECWID_API_TIMEOUT", minimum=0.001)
-        store_lang = _text(config, "ECWID_STORE_LANG")
+        timeout = config_values.number(config, "ECWID_API_TIMEOUT", minimum=0.001)
+        store_lang = config_values.text(config, "ECWID_STORE_LANG")
         try:
             store_lang = None if store_lang is None else check_lang(store_lang)
         except ValueError as exc:
@@ -302,18 +196,18 @@ class Settings:
             sso_secret=sso_secret,
             sso_digest=digest,
             api_token=api_token,
-            api_url=_url(config, "ECWID_API_URL"),
-            script_url=_url(config, "ECWID_SCRIPT_URL", allow_path=True),
+            api_url=config_values.url(config, "ECWID_API_URL"),
+            script_url=config_values.url(config, "ECWID_SCRIPT_URL", allow_path=True),
             url_prefix=prefix,
-            login_endpoint=_text(config, "ECWID_LOGIN_ENDPOINT"),
-            store_endpoint=_text(config, "ECWID_STORE_ENDPOINT"),
+            login_endpoint=config_values.text(config, "ECWID_LOGIN_ENDPOINT"),
+            store_endpoint=config_values.text(config, "ECWID_STORE_ENDPOINT"),
             allowed_hosts=tuple(host.lower() for host in raw_hosts),
-            trusted_hosts=_trusted_hosts(config, raw_hosts),
+            trusted_hosts=config_values.trusted_hosts(config, raw_hosts),
             api_timeout=timeout,
             api_max_retries=int(retries),
-            customer_cache_ttl=_number(config, "ECWID_CUSTOMER_CACHE_TTL", minimum=0),
-            redirect_sign_in_page=_flag(config, "ECWID_REDIRECT_SIGN_IN_PAGE"),
-            clean_urls=_flag(config, "ECWID_CLEAN_URLS"),
+            customer_cache_ttl=config_values.number(config, "ECWID_CUSTOMER_CACHE_TTL", minimum=0),
+            redirect_sign_in_page=config_values.flag(config, "ECWID_REDIRECT_SIGN_IN_PAGE"),
+            clean_urls=config_values.flag(config, "ECWID_CLEAN_URLS"),
             store_lang=store_lang,
-            cache=_cache(config),
+            cache=config_values.cache_value(config),
         )

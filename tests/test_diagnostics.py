@@ -7,7 +7,8 @@ import typing as t
 import pytest
 from helpers import API_TOKEN, C1, CLIENT_ID, CLIENT_SECRET, GOOD, TS, make_payload, settings
 
-from flask_ecwid_sso.diagnostics import Inspection, inspect_payload, inspect_with_settings
+from flask_ecwid_sso.config_checks import inspect_with_settings
+from flask_ecwid_sso.diagnostics import Inspection, inspect_payload
 
 
 def tampered() -> str:
