@@ -44,27 +44,11 @@ class TTLCache(t.Generic[K, V]):
 
     def set(self, key: K, value: V, *, ttl: float | None = None) -> None:
         """Store ``value`` for ``ttl`` seconds (default: the cache's)."""
-        with self._lock:
-            self._store(key, value, self.ttl if ttl is None else ttl)
-
-    def _store(self, key: K, value: V, lifetime: float) -> None:
+        lifetime = self.ttl if ttl is None else ttl
         if lifetime <= 0:
             return
-        self._entries[key] = (self.clock() + lifetime, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_size:
-            self._entries.popitem(last=False)
-
-    def add(self, key: K, value: V) -> bool:
-        """Store ``value`` unless a live entry exists; return whether it was stored."""
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] > self.clock():
-                return False
-            self._store(key, value, self.ttl)
-            return True
-
-    def delete(self, key: K) -> None:
-        """Forget ``key``, if present."""
-        with self._lock:
-            self._entries.pop(key, None)
+            self._entries[key] = (self.clock() + lifetime, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_size:
+                self._entries.popitem(last=False)
