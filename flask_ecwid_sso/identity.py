@@ -18,6 +18,7 @@ from flask import Flask, current_app, g
 from . import signals
 from .callbacks import Callbacks
 from .profile import Profile
+from .reports import redact
 from .state import AppState, app_state
 
 logger = logging.getLogger("flask_ecwid_sso")
@@ -98,10 +99,12 @@ def _resolve(state: AppState) -> Identity:
         signals.payload_failed.send(app, error=exc)
         if propagates(app):
             raise
+        # The app's exception may quote anything, a secret included.
+        secrets = (*state.settings.secrets, str(app.secret_key))
         logger.error(
             "Ecwid SSO: treating the shopper as logged out, because %s: %s",
             type(exc).__name__,
-            exc,
+            redact(str(exc), secrets),
         )
         return NOBODY
     if payload:

@@ -8,7 +8,7 @@ import typing as t
 import pytest
 from conftest import AppFactory
 from flask import Flask, render_template_string
-from helpers import CLIENT_SECRET, USERS, check_payload, payload_in
+from helpers import CLIENT_SECRET, SECRET_KEY, USERS, check_payload, payload_in
 
 from flask_ecwid_sso import EcwidSSO, Profile
 from flask_ecwid_sso.signals import payload_failed
@@ -140,3 +140,27 @@ def test_a_site_user_kept_out_of_the_store_still_gets_a_sign_out_link(
     assert answer["state"] == "anonymous"
     assert answer["signOutUrl"] is not None
     assert CLIENT_SECRET not in str(answer)
+
+
+def test_a_loader_error_quoting_a_secret_is_logged_redacted(
+    make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    sso = EcwidSSO()
+
+    @sso.profile_loader
+    def leaky(user: t.Any) -> Profile:
+        raise RuntimeError(f"cannot use {CLIENT_SECRET} or {SECRET_KEY}")
+
+    app = make_app(sso=sso, PROPAGATE_EXCEPTIONS=False)
+    with caplog.at_level(logging.ERROR, "flask_ecwid_sso"):
+        _logged_in_client(app).get("/store")
+    assert "treating the shopper as logged out" in caplog.text
+    assert CLIENT_SECRET not in caplog.text
+    assert SECRET_KEY not in caplog.text
+
+
+def test_the_host_header_reaches_no_url_of_an_anonymous_page(make_app: AppFactory) -> None:
+    app = make_app(SERVER_NAME=None)
+    html = app.test_client().get("/store", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in html
+    assert '"signInUrl":"/ecwid-sso/sign-in"' in html
