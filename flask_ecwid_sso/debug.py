@@ -43,6 +43,7 @@ def debug_page() -> BaseResponse:
         config_checks=Report(tuple(check_config(settings))).redacted(secrets).checks,
         api_token_set=settings.api_token is not None,
         answers=state.client.recent_answers if settings.api_token else (),
+        page_warnings=tuple(state.page_warnings),
     )
     response = make_response(page)
     response.headers["Cache-Control"] = "private, no-store"

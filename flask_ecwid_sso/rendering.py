@@ -8,6 +8,7 @@ page). They are ``.html`` templates, so Jinja autoescapes every value in them.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import typing as t
 
 from flask import Response, current_app, g, request, url_for
@@ -21,6 +22,8 @@ from .widgets import Embed, check_base_url, script_src
 
 _G_NAME = "_ecwid_sso_page"
 
+logger = logging.getLogger("flask_ecwid_sso")
+
 
 @dataclasses.dataclass
 class PageState:
@@ -29,6 +32,7 @@ class PageState:
     script: bool = False
     loader: bool = False
     personal: bool = False
+    containers: set[str] = dataclasses.field(default_factory=set)
 
 
 def page_state() -> PageState:
@@ -131,7 +135,24 @@ def loader(*, lang: str | None, base_url: str | None) -> Markup:
 
 
 def widget(code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
-    """One widget's embed code, preceded on the page's first widget by the scripts it needs."""
+    """One widget's embed code, preceded on the page's first widget by the scripts it needs.
+
+    A second widget of a kind that lives in a container (store, categories,
+    search) would stay empty, since Ecwid fills the first element of an id
+    only: it is logged as a warning naming the page, and listed on the debug
+    page. Cart icons may repeat.
+    """
+    page = page_state()
+    if code.container_id is not None:
+        if code.container_id in page.containers:
+            warning = (
+                f"{request.path} renders a second widget into #{code.container_id}: Ecwid"
+                " fills only the first, so the second stays empty. Keep one widget of each"
+                " kind per page"
+            )
+            logger.warning("Ecwid SSO: %s", warning)
+            app_state().page_warnings.append(warning)
+        page.containers.add(code.container_id)
     return Markup("").join(
         (
             sso_script(),

@@ -6,6 +6,7 @@ the public methods of :class:`~flask_ecwid_sso.EcwidSSO` instead.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import threading
 import typing as t
@@ -44,6 +45,10 @@ class AppState:
     shared: SharedState
     customers: CustomerCache
     sign_out: SignOutTokens
+    #: The last page mistakes this process saw (a second store widget...), for the debug page.
+    page_warnings: collections.deque[str] = dataclasses.field(
+        default_factory=lambda: collections.deque(maxlen=20), repr=False
+    )
     client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
     client_instance: EcwidClient | None = dataclasses.field(default=None, repr=False)
 

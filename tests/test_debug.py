@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import logging
 import typing as t
 
 import pytest
 from conftest import AppFactory
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from helpers import CLIENT_SECRET
 
@@ -104,3 +105,35 @@ def test_debug_page_lists_recent_api_answers(
 def test_debug_page_without_a_token_says_so(make_debug_app: AppFactory) -> None:
     text = page(make_debug_app(ECWID_API_TOKEN=None).test_client())
     assert "no <code>ECWID_API_TOKEN</code>" in text
+
+
+def test_a_second_store_widget_is_a_warning_named_on_the_debug_page(
+    make_debug_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_debug_app()
+    app.add_url_rule(
+        "/twice",
+        "twice",
+        lambda: render_template_string("{{ ecwid_widget('store') }}{{ ecwid_widget('store') }}"),
+    )
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, "flask_ecwid_sso"):
+        client.get("/twice")
+        client.get("/store")
+    assert caplog.text.count("second widget") == 1
+    assert "/twice renders a second widget into #my-store-1003" in caplog.text
+    assert "/twice renders a second widget into #my-store-1003" in page(client)
+
+
+def test_cart_icons_may_repeat(
+    make_debug_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_debug_app()
+    app.add_url_rule(
+        "/carts",
+        "carts",
+        lambda: render_template_string("{{ ecwid_widget('cart') }}{{ ecwid_widget('cart') }}"),
+    )
+    with caplog.at_level(logging.WARNING, "flask_ecwid_sso"):
+        app.test_client().get("/carts")
+    assert "second widget" not in caplog.text
