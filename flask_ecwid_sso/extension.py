@@ -36,7 +36,6 @@ from .settings import Settings
 from .signing import SSOSigner
 from .state import EXTENSION_KEY, AppState, app_state
 from .store_pages import T_store_view
-from .tokens import SignOutTokens
 from .views import blueprint, exempt_from_csrf
 from .webhooks import WebhookEvent
 from .widgets import EcwidWidgetExtension, StoreOptions, WidgetKind, embed, script_json
@@ -195,7 +194,7 @@ class EcwidSSO:
         """
         user = self.current_user()
         self._callbacks.logout()
-        SignOutTokens.forget()
+        app_state().sign_out.forget()
         forget_identity()
         signals.user_signed_out.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
 
@@ -207,7 +206,7 @@ class EcwidSSO:
         (``user_logged_in`` and ``user_logged_out``); call it after your own
         login and logout otherwise.
         """
-        SignOutTokens.forget()
+        app_state().sign_out.forget()
         forget_identity()
 
     def sso_script(self) -> Markup:

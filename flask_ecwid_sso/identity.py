@@ -107,6 +107,6 @@ def _resolve(state: AppState) -> Identity:
             redact(str(exc), secrets),
         )
         return NOBODY
-    if payload:
+    if payload and signals.payload_issued.receivers:
         signals.payload_issued.send(app, user_id=user_id)
     return Identity(user=user, user_id=user_id, profile=profile, payload=payload)

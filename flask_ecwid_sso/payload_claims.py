@@ -65,6 +65,8 @@ class LocalClaims:
         self.max_backdate = max_backdate
         self.tag = _process_tag() if tag is None else tag
         self._used: dict[str, dict[int, int]] = {}
+        #: Users whose every second back to ``now - max_backdate`` is taken, by that ``now``.
+        self._full: dict[str, int] = {}
         self._lock = threading.Lock()
         self._pruned_at = 0
 
@@ -74,10 +76,12 @@ class LocalClaims:
             if now - self._pruned_at > self.max_backdate:
                 self._prune(now)
             used = self._used.setdefault(user_id, {})
-            for second in range(now, now - self.max_backdate - 1, -1):
-                if second not in used:
-                    used[second] = 1
-                    return second, self.tag
+            if self._full.get(user_id) != now:
+                for second in range(now, now - self.max_backdate - 1, -1):
+                    if second not in used:
+                        used[second] = 1
+                        return second, self.tag
+                self._full[user_id] = now
             repeats = used[now]
             used[now] = repeats + 1
             return now, self.tag + whitespace_number(repeats)
@@ -90,6 +94,7 @@ class LocalClaims:
             for user_id, seconds in self._used.items()
             if (kept := {second: n for second, n in seconds.items() if second >= oldest})
         }
+        self._full = {user_id: at for user_id, at in self._full.items() if at >= oldest}
         self._pruned_at = now
 
 

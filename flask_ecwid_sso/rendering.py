@@ -1,64 +1,25 @@
-"""The snippets on the page, and the response headers they call for.
+"""The SSO parts of a page (script, loader, widgets), and the response headers they call for.
 
-Snippets render straight from the app's Jinja environment, skipping Flask's
-context processors (they need only what they are given, and they run on every
-page). They are ``.html`` templates, so Jinja autoescapes every value in them.
+How snippets are rendered and reused lives in :mod:`.snippets`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+import time
 import typing as t
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, request, url_for
 from markupsafe import Markup
 
 from .identity import Identity, current_identity, resolved_identity
+from .snippets import PageState, existing_page, page_state, render_snippet, script_frame
 from .state import app_state
 from .store_pages import clean_url_base, store_lang
-from .tokens import user_marker
-from .widgets import Embed, check_base_url, script_src
-
-_G_NAME = "_ecwid_sso_page"
+from .tokens import SIGN_OUT_REUSE, user_marker
+from .widgets import Embed, check_base_url, script_json, script_src
 
 logger = logging.getLogger("flask_ecwid_sso")
-
-
-@dataclasses.dataclass
-class PageState:
-    """What one response has carried so far."""
-
-    script: bool = False
-    loader: bool = False
-    personal: bool = False
-    containers: set[str] = dataclasses.field(default_factory=set)
-
-
-def page_state() -> PageState:
-    """The current response's :class:`PageState`, made on first use."""
-    page: PageState | None = g.get(_G_NAME)
-    if page is None:
-        page = PageState()
-        setattr(g, _G_NAME, page)
-    return page
-
-
-def mark_personal() -> None:
-    """Mark the current response as personal: never stored by any cache."""
-    page_state().personal = True
-
-
-def csp_nonce() -> str | None:
-    """The request's CSP nonce (Flask-Talisman sets ``request.csp_nonce``), if any."""
-    nonce = getattr(request, "csp_nonce", None)
-    return nonce if isinstance(nonce, str) and nonce else None
-
-
-def render_snippet(template: str, **context: t.Any) -> Markup:
-    """Render one of ``templates/ecwid_sso/`` with ``context`` and the CSP nonce."""
-    snippet = current_app.jinja_env.get_template(template)
-    return Markup(snippet.render(nonce=csp_nonce(), **context))  # noqa: S704
 
 
 def login_marker(identity: Identity) -> str:
@@ -68,54 +29,108 @@ def login_marker(identity: Identity) -> str:
     return user_marker(identity.user_id)
 
 
-def sign_out_token(identity: Identity) -> str | None:
-    """A sign-out token for the identity's user and this session, or ``None`` for nobody."""
+def sign_out_token(identity: Identity, page: PageState | None = None) -> str | None:
+    """A sign-out token for the identity's user and this browser, or ``None`` for nobody."""
     if not identity.logged_in or identity.user_id is None:
         return None
-    return app_state().sign_out.issue(identity.user_id)
+    return (page or page_state()).state.sign_out.issue(identity.user_id)
 
 
-def browser_config(identity: Identity) -> dict[str, t.Any]:
+def browser_config(identity: Identity, page: PageState | None = None) -> dict[str, t.Any]:
     """What the browser helper needs: the blueprint's URLs and the login-state marker.
 
     The URLs are paths: the helper makes them absolute with the page's own
     origin, so no URL depends on the request's ``Host`` header.
     """
-    token = sign_out_token(identity)
+    page = page or page_state()
+    urls = blueprint_urls(page)
+    token = sign_out_token(identity, page)
     return {
-        "profileUrl": url_for("ecwid_sso.profile"),
-        "signInUrl": url_for("ecwid_sso.sign_in"),
-        "signOutUrl": None if token is None else url_for("ecwid_sso.sign_out", token=token),
+        "profileUrl": urls.profile,
+        "signInUrl": urls.sign_in,
+        "signOutUrl": None if token is None else f"{urls.sign_out}?token={token}",
         "state": login_marker(identity),
-        "redirectSignInPage": app_state().settings.redirect_sign_in_page,
+        "redirectSignInPage": page.state.settings.redirect_sign_in_page,
     }
 
 
-def sso_script() -> Markup:
+class BlueprintUrls(t.NamedTuple):
+    """The blueprint's paths under the request's script root, built once per root."""
+
+    profile: str
+    sign_in: str
+    sign_out: str
+    helper: str
+
+
+def blueprint_urls(page: PageState) -> BlueprintUrls:
+    """The paths of the blueprint's routes and of the browser helper, for this request."""
+    known = page.state.blueprint_urls
+    root = request.script_root
+    urls = known.get(root)
+    if urls is None:
+        urls = known[root] = BlueprintUrls(
+            profile=url_for("ecwid_sso.profile"),
+            sign_in=url_for("ecwid_sso.sign_in"),
+            sign_out=url_for("ecwid_sso.sign_out"),
+            helper=url_for("ecwid_sso.static", filename="ecwid_sso/ecwid-sso.js"),
+        )
+    return urls
+
+
+def sso_script(page: PageState | None = None) -> Markup:
     """The SSO script, once per page: ``ecwid_sso_profile`` and the sync helper.
 
     Renders nothing when SSO is off or the page has it already.
     """
-    page = page_state()
-    if app_state().signer is None or page.script:
+    page = page or page_state()
+    if page.state.signer is None or page.script:
         return Markup("")
     page.script = True
     identity = current_identity()
-    return render_snippet(
-        "ecwid_sso/sso_script.html",
-        payload=identity.payload,
-        config=browser_config(identity),
-        helper_url=url_for("ecwid_sso.static", filename="ecwid_sso/ecwid-sso.js"),
-    )
+    helper_url = blueprint_urls(page).helper
+    frame = script_frame(page, helper_url) if page.memoize else None
+    if frame is None:
+        return render_snippet(
+            "ecwid_sso/sso_script.html",
+            page=page,
+            payload=identity.payload,
+            config=browser_config(identity, page),
+            helper_url=helper_url,
+        )
+    before, between, after = frame
+    payload, config = script_json(identity.payload), _config_json(page, identity)
+    return Markup(f"{before}{payload}{between}{config}{after}")  # noqa: S704 - escaped parts
 
 
-def loader(*, lang: str | None, base_url: str | None) -> Markup:
+#: Browser configs kept per app, past which the memo starts again.
+_CONFIGS_SIZE = 4096
+
+
+def _config_json(page: PageState, identity: Identity) -> Markup:
+    # A user's config changes only with their nonce, their store login, the script
+    # root, and when the reused sign-out token is renewed: encode it once for those.
+    nonce = page.state.sign_out.nonce()
+    if identity.logged_in and nonce is None:
+        return script_json(browser_config(identity, page))  # draws this browser's nonce
+    renewal = int(time.time() // SIGN_OUT_REUSE)
+    key = (nonce, identity.user_id, bool(identity.payload), request.script_root, renewal)
+    configs = page.state.configs
+    found: Markup | None = configs.get(key)
+    if found is None:
+        found = script_json(browser_config(identity, page))
+        if len(configs) >= _CONFIGS_SIZE:
+            configs.clear()
+        configs[key] = found
+    return found
+
+
+def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup:
     """Ecwid's ``script.js`` (and the clean-URL config), once per page.
 
     ``lang`` defaults to the request's store language, ``base_url`` to the
     clean-URL base (see :mod:`.store_pages`).
     """
-    page = page_state()
     if page.loader:
         if lang is not None or base_url is not None:
             raise ValueError(
@@ -124,9 +139,10 @@ def loader(*, lang: str | None, base_url: str | None) -> Markup:
             )
         return Markup("")
     page.loader = True
-    settings = app_state().settings
+    settings = page.state.settings
     return render_snippet(
         "ecwid_sso/loader.html",
+        page=page,
         src=script_src(
             settings.script_url, settings.store_id, lang=store_lang() if lang is None else lang
         ),
@@ -151,14 +167,15 @@ def widget(code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
                 " kind per page"
             )
             logger.warning("Ecwid SSO: %s", warning)
-            app_state().page_warnings.append(warning)
+            page.state.page_warnings.append(warning)
         page.containers.add(code.container_id)
     return Markup("").join(
         (
-            sso_script(),
-            loader(lang=lang, base_url=base_url),
+            sso_script(page),
+            loader(page, lang=lang, base_url=base_url),
             render_snippet(
                 code.template,
+                page=page,
                 container_id=code.container_id,
                 function=code.function,
                 arguments=code.arguments,
@@ -176,10 +193,19 @@ def mark_response(response: Response) -> Response:
     while a site user is logged in (it holds their sign-out link and login
     marker, whatever the profile loader said), or one a view marked personal.
     """
-    page: PageState = g.get(_G_NAME) or PageState()
+    state = app_state()
+    state.sign_out.set_cookie(response)
+    page = existing_page()
     identity = resolved_identity()
+    if page is None and identity is None:
+        return response  # nothing else of ours on this response
+    page = page or page_state()
     if page.script or page.personal:
-        response.vary.add("Cookie")
+        vary = response.headers.get("Vary")
+        if vary is None:
+            response.headers["Vary"] = "Cookie"
+        elif "cookie" not in vary.lower():
+            response.vary.add("Cookie")
     signed_in = identity is not None and (
         bool(identity.payload) or (page.script and identity.logged_in)
     )

@@ -49,6 +49,10 @@ class AppState:
     page_warnings: collections.deque[str] = dataclasses.field(
         default_factory=lambda: collections.deque(maxlen=20), repr=False
     )
+    #: Rendered snippets and the blueprint's paths, by what they depend on (see rendering).
+    snippets: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)
+    blueprint_urls: dict[str, t.Any] = dataclasses.field(default_factory=dict, repr=False)
+    configs: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)
     client_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
     client_instance: EcwidClient | None = dataclasses.field(default=None, repr=False)
 

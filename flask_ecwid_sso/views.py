@@ -27,8 +27,9 @@ from .debug import debug_page
 from .exceptions import ConfigError, WebhookError
 from .identity import current_identity
 from .redirects import path_of, safe_redirect_target
-from .rendering import browser_config, mark_personal, sign_out_token
+from .rendering import browser_config, sign_out_token
 from .shared_state import StoreUnavailable
+from .snippets import mark_personal
 from .state import app_state
 from .webhooks import WebhookEvent, verify_webhook
 

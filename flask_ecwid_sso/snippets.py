@@ -1,0 +1,148 @@
+"""How the extension's snippets are rendered: per-page state, and what is reused between pages.
+
+Snippets render straight from the app's Jinja environment with only what they
+are given (no Flask globals, no context processors: they run on every page).
+They are ``.html`` templates, so Jinja autoescapes every value in them. What
+does not change from page to page (the loader, a widget, the frame of the SSO
+script) is rendered once per app.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import typing as t
+
+from flask import Flask, current_app, g, request
+from markupsafe import Markup
+
+from .state import AppState, app_state
+from .widgets import script_json
+
+_G_NAME = "_ecwid_sso_page"
+
+
+@dataclasses.dataclass
+class PageState:
+    """What one response has carried so far, and what its snippets are made with.
+
+    ``memoize`` says whether snippets may be reused from earlier pages: not
+    with a CSP nonce (unique to the page) nor while templates auto-reload.
+    """
+
+    state: AppState
+    app: Flask
+    nonce: str | None
+    memoize: bool
+    script: bool = False
+    loader: bool = False
+    personal: bool = False
+    containers: set[str] = dataclasses.field(default_factory=set)
+
+
+def page_state() -> PageState:
+    """The current response's :class:`PageState`, made on first use."""
+    page: PageState | None = g.get(_G_NAME)
+    if page is None:
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        nonce = csp_nonce()
+        memoize = nonce is None and not app.jinja_env.auto_reload
+        page = PageState(app_state(app), app, nonce, memoize)
+        setattr(g, _G_NAME, page)
+    return page
+
+
+def existing_page() -> PageState | None:
+    """The current response's :class:`PageState` if something of ours made one, else ``None``."""
+    return t.cast("PageState | None", g.get(_G_NAME))
+
+
+def mark_personal() -> None:
+    """Mark the current response as personal: never stored by any cache."""
+    page_state().personal = True
+
+
+def csp_nonce() -> str | None:
+    """The request's CSP nonce (Flask-Talisman sets ``request.csp_nonce``), if any."""
+    nonce = getattr(request, "csp_nonce", None)
+    return nonce if isinstance(nonce, str) and nonce else None
+
+
+#: Rendered snippets kept per app, past which the memo starts again.
+_MEMO_SIZE = 256
+
+
+def render_snippet(template: str, *, page: PageState | None = None, **context: t.Any) -> Markup:
+    """Render one of ``templates/ecwid_sso/`` with ``context`` and the CSP nonce.
+
+    Snippets see only what they are given (no Flask globals, no context
+    processors): they run on every page. A snippet whose context is all
+    hashable (the loader, a widget) is rendered once per app and context
+    while the page allows it (see :class:`PageState`).
+    """
+    page = page or page_state()
+    key: t.Hashable = None
+    if page.memoize:
+        try:
+            key = (template, *context.items())  # keyword order is fixed per call site
+            found: Markup | None = page.state.snippets.get(key)
+        except TypeError:
+            key = None
+        else:
+            if found is not None:
+                return found
+    rendered = _render(page, template, {"nonce": page.nonce, **context})
+    if key is not None:
+        _remember(page.state, key, rendered)
+    return rendered
+
+
+def _render(page: PageState, template: str, values: dict[str, t.Any]) -> Markup:
+    environment = page.app.jinja_env
+    snippet = environment.get_template(template)
+    text = environment.concat(snippet.root_render_func(snippet.new_context(values, shared=True)))
+    return Markup(text)  # noqa: S704 - an autoescaping .html template rendered it
+
+
+def _remember(state: AppState, key: t.Hashable, value: t.Any) -> None:
+    if len(state.snippets) >= _MEMO_SIZE:
+        state.snippets.clear()
+    state.snippets[key] = value
+
+
+#: Stand-ins for the SSO script's two per-page values, to render its frame once.
+_PAYLOAD_SLOT = f"ecwid-sso-payload-{secrets.token_hex(8)}"
+_CONFIG_SLOT = f"ecwid-sso-config-{secrets.token_hex(8)}"
+
+
+def script_frame(page: PageState, helper_url: str) -> tuple[str, str, str] | None:
+    """The SSO script around its payload and config, rendered once per app, when it can be.
+
+    An app's own ``sso_script.html`` that uses the two values other than once
+    each through ``ecwid_json`` gets ``None``: it is rendered in full every page.
+    """
+    key = ("sso_script frame", helper_url)
+    frame = page.state.snippets.get(key)
+    if frame is None:
+        text = str(
+            _render(
+                page,
+                "ecwid_sso/sso_script.html",
+                {
+                    "nonce": None,
+                    "payload": _PAYLOAD_SLOT,
+                    "config": _CONFIG_SLOT,
+                    "helper_url": helper_url,
+                },
+            )
+        )
+        payload, config = str(script_json(_PAYLOAD_SLOT)), str(script_json(_CONFIG_SLOT))
+        usable = text.count(payload) == 1 and text.count(config) == 1
+        if usable and text.index(payload) < text.index(config):
+            before, rest = text.split(payload)
+            between, after = rest.split(config)
+            frame = (before, between, after)
+        else:
+            frame = False
+        _remember(page.state, key, frame)
+    return t.cast("tuple[str, str, str]", frame) if frame else None
