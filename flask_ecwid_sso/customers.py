@@ -16,24 +16,19 @@ import typing as t
 from collections.abc import Mapping
 
 from .numbers import is_whole_number
+from .profile import PERSON_FIELDS
 
 __all__ = ["Customer", "CustomerPage", "CustomerPerson"]
 
 _ECWID_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 # (attribute, Ecwid key): Person's fields, then the two Ecwid documents for customers only.
-_PERSON_FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "name"),
+# A customer's persons also carry firstName and lastName, which Ecwid derives from name.
+_PERSON_FIELDS = (
+    PERSON_FIELDS[0],
     ("first_name", "firstName"),
     ("last_name", "lastName"),
-    ("company_name", "companyName"),
-    ("street", "street"),
-    ("city", "city"),
-    ("country_code", "countryCode"),
-    ("country_name", "countryName"),
-    ("postal_code", "postalCode"),
-    ("state_or_province_code", "stateOrProvinceCode"),
-    ("phone", "phone"),
+    *PERSON_FIELDS[1:],
 )
 
 

@@ -25,8 +25,8 @@ _EMAIL = re.compile(
     r"[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s.\x00-\x1f\x7f-\x9f]+(?:\.[^@\s.\x00-\x1f\x7f-\x9f]+)+"
 )
 
-# (python attribute, Ecwid key), in the order Ecwid documents them.
-_PERSON_FIELDS: tuple[tuple[str, str], ...] = (
+#: A person's fields as (Python attribute, Ecwid key), in the order Ecwid documents them.
+PERSON_FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "name"),
     ("company_name", "companyName"),
     ("street", "street"),
@@ -37,7 +37,7 @@ _PERSON_FIELDS: tuple[tuple[str, str], ...] = (
     ("state_or_province_code", "stateOrProvinceCode"),
     ("phone", "phone"),
 )
-_PERSON_KEYS = {ecwid: attr for attr, ecwid in _PERSON_FIELDS}
+_PERSON_KEYS = {ecwid: attr for attr, ecwid in PERSON_FIELDS}
 _PROFILE_KEYS = {
     "email": "email",
     "billingPerson": "billing_person",
@@ -72,7 +72,7 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
 
 
 # (attribute, label for messages), computed once: persons are built per request.
-_PERSON_CHECKS = tuple((attr, _label(attr, ecwid)) for attr, ecwid in _PERSON_FIELDS)
+_PERSON_CHECKS = tuple((attr, _label(attr, ecwid)) for attr, ecwid in PERSON_FIELDS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Person:
         """Return Ecwid's JSON shape: camelCase keys, ``None`` fields left out."""
         return {
             ecwid: value
-            for attr, ecwid in _PERSON_FIELDS
+            for attr, ecwid in PERSON_FIELDS
             if (value := getattr(self, attr)) is not None
         }
 
@@ -138,7 +138,7 @@ class Person:
         try:
             return cls(**fields)
         except ProfileError as exc:
-            ecwid = dict(_PERSON_FIELDS).get(exc.field or "", exc.field)
+            ecwid = dict(PERSON_FIELDS).get(exc.field or "", exc.field)
             raise ProfileError(str(exc), field=ecwid) from None
 
 

@@ -16,7 +16,9 @@ from helpers import (
     SECRET_KEY,
     STORE_ID,
     USERS,
+    MakeClient,
     ManualClock,
+    client_maker,
     running,
 )
 from hypothesis import settings
@@ -116,6 +118,13 @@ def make_api_app(make_app: AppFactory, fake_ecwid: FakeEcwid) -> Iterator[AppFac
     for app in apps:
         if app_state(app).settings.api_token:
             app_state(app).client.close()
+
+
+@pytest.fixture
+def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
+    """Make ``EcwidClient``s on the served FakeEcwid (keywords go to the client), closed after."""
+    with client_maker(fake_ecwid) as make:
+        yield make
 
 
 @pytest.fixture

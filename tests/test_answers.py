@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 import email.utils
 import typing as t
-from collections.abc import Iterator
 
 import pytest
-from helpers import FastClient, MakeClient, client_maker, serving
+from helpers import FastClient, MakeClient, serving
 from werkzeug.wrappers import Response
 
 from flask_ecwid_sso import EcwidClient
@@ -24,12 +23,6 @@ from flask_ecwid_sso.testing import FakeEcwid
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-
-@pytest.fixture
-def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
-    with client_maker(fake_ecwid) as make:
-        yield make
 
 
 @pytest.fixture

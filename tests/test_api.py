@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 import logging
 import typing as t
-from collections.abc import Iterator
 
 import pytest
-from helpers import FastClient, MakeClient, client_maker
+from helpers import FastClient, MakeClient
 
 from flask_ecwid_sso import Customer, CustomerPage, EcwidClient
 from flask_ecwid_sso.exceptions import (
@@ -22,12 +21,6 @@ from flask_ecwid_sso.exceptions import (
 )
 from flask_ecwid_sso.profile import Person
 from flask_ecwid_sso.testing import FakeEcwid
-
-
-@pytest.fixture
-def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
-    with client_maker(fake_ecwid) as make:
-        yield make
 
 
 @pytest.fixture

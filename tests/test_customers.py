@@ -6,10 +6,9 @@ import datetime
 import json
 import re
 import typing as t
-from collections.abc import Iterator
 
 import pytest
-from helpers import MakeClient, client_maker, serving
+from helpers import MakeClient, serving
 from werkzeug.wrappers import Request, Response
 
 from flask_ecwid_sso import Customer, CustomerPage, EcwidAPIError, EcwidClient, Person
@@ -19,12 +18,6 @@ from flask_ecwid_sso.testing import FakeEcwid
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-
-@pytest.fixture
-def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
-    with client_maker(fake_ecwid) as make:
-        yield make
 
 
 @pytest.fixture

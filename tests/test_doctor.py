@@ -3,10 +3,9 @@ from __future__ import annotations
 import datetime
 import socket
 import typing as t
-from collections.abc import Iterator
 
 import pytest
-from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, MakeClient, client_maker, settings
+from helpers import API_TOKEN, CLIENT_ID, CLIENT_SECRET, MakeClient, settings
 
 from flask_ecwid_sso import ConfigError
 from flask_ecwid_sso.doctor import (
@@ -122,12 +121,6 @@ def test_client_id_may_be_unset_when_sso_is_off_or_legacy() -> None:
 
 
 # What the API reveals
-
-
-@pytest.fixture
-def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
-    with client_maker(fake_ecwid) as make:
-        yield make
 
 
 def by_name(checks: t.Iterable[t.Any]) -> dict[str, t.Any]:

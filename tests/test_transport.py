@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from helpers import FastClient, MakeClient, api_requests, client_maker, serving
+from helpers import FastClient, MakeClient, api_requests, serving
 from werkzeug.wrappers import Response
 
 from flask_ecwid_sso import EcwidAPIError, EcwidClient
@@ -28,12 +28,6 @@ UTC = datetime.timezone.utc
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-
-@pytest.fixture
-def make_client(fake_ecwid: FakeEcwid) -> Iterator[MakeClient]:
-    with client_maker(fake_ecwid) as make:
-        yield make
 
 
 # Retries and rate limits
