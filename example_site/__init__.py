@@ -15,7 +15,16 @@ import typing as t
 from collections.abc import Mapping
 
 import flask_login
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -143,6 +152,16 @@ def _register_views(app: Flask, limiter: Limiter) -> None:
     @app.get("/")
     def home() -> str:
         return render_template("home.html")
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        # An SVG under the name browsers ask for on their own, so they never get a 404.
+        static = os.path.join(app.root_path, "static")
+        return send_from_directory(static, "favicon.svg", mimetype="image/svg+xml")
+
+    @app.errorhandler(404)
+    def not_found(_: Exception) -> tuple[str, int]:
+        return render_template("not_found.html"), 404
 
     # The store lives at /store/ with clean URLs: /store/Coffee, /store/House-Blend-250-g, ...
     @sso.store_route(app, "/store/")

@@ -159,7 +159,7 @@ def shop(tmp_path: Path) -> t.Iterator[Shop]:
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = (
-    "browser tests need Debian's Chromium and Playwright:"
+    "browser tests need Debian's Chromium, Playwright and axe-playwright-python:"
     " apt-get update && apt-get install -y chromium; pip install -e '.[test]'"
 )
 
@@ -184,6 +184,16 @@ def browser() -> t.Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> t.Any:
+    """axe-core, from axe-playwright-python: ``axe.run(page)`` checks the page as it is."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _unavailable("axe-playwright-python is not installed")
+    return Axe()
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ class FakeEcwid:
     ``customers`` holds the store's customers as Ecwid-shaped dicts; the
     constructor's ``customers`` go through :meth:`add_customer`.
 
-    ``GET /script.js`` is a small storefront (see ``storefront.js``) that sends
+    ``GET /script.js`` is a small storefront (see :mod:`.storefront`) that sends
     each SSO payload to ``POST /storefront/sso``, where :meth:`sign_on` judges
     it with Ecwid's rules and records the verdict in ``sso_log``. Payloads
     carry ``appClientId`` = ``client_id`` signed with ``client_secret``; give

@@ -1,5 +1,12 @@
 """The fake's storefront: ``/script.js`` and the SSO check its store posts payloads to.
 
+``script.js`` is made of the files in ``shop/`` beside this module: the
+JavaScript parts in :data:`SCRIPT_PARTS` order, inside one function, after two
+values they read: ``STYLESHEET`` (``shop.css``, whose header lists the
+``--fake-ecwid-*`` custom properties a host page sets to style the store) and
+``PICTURES`` (each ``shop/pictures/NAME.svg`` as a ``data:`` URL under
+``NAME``). So the store loads nothing but its script and its SSO check.
+
 The stateless checks live in :mod:`.sso_check`; this module adds the ones that
 need memory (signatures seen, one customer per email, the (app id, ``userId``)
 binding of each SSO customer) and the store's plan and scope.
@@ -7,7 +14,9 @@ binding of each SSO customer) and the store's plan and scope.
 
 from __future__ import annotations
 
+import base64
 import importlib.resources
+import json
 import typing as t
 
 from werkzeug.routing import Rule
@@ -20,7 +29,39 @@ from .sso_check import SSOLogEntry, read_payload
 if t.TYPE_CHECKING:
     from .fake import FakeEcwid
 
-__all__ = ["Storefront"]
+__all__ = ["SCRIPT_PARTS", "Storefront", "storefront_script"]
+
+#: The storefront's JavaScript files in ``shop/``, in the order they run.
+SCRIPT_PARTS = (
+    "start.js",
+    "catalogue.js",
+    "events.js",
+    "sso.js",
+    "navigation.js",
+    "bag.js",
+    "dom.js",
+    "pages.js",
+    "widgets.js",
+    "api.js",
+)
+
+
+def storefront_script() -> str:
+    """The text of ``script.js``: the parts of ``shop/`` with their stylesheet and pictures."""
+    shop = importlib.resources.files(__package__).joinpath("shop")
+    pictures = {
+        entry.name.removesuffix(".svg"): "data:image/svg+xml;base64,"
+        + base64.b64encode(entry.read_bytes()).decode("ascii")
+        for entry in sorted(shop.joinpath("pictures").iterdir(), key=lambda entry: entry.name)
+        if entry.name.endswith(".svg")
+    }
+    values = (
+        '"use strict";\n'
+        f"var STYLESHEET = {json.dumps(shop.joinpath('shop.css').read_text(encoding='utf-8'))};\n"
+        f"var PICTURES = {json.dumps(pictures)};\n"
+    )
+    parts = [shop.joinpath(name).read_text(encoding="utf-8") for name in SCRIPT_PARTS]
+    return "(function () {\n" + values + "\n".join(parts) + "})();\n"
 
 
 class Storefront:
@@ -46,10 +87,9 @@ class Storefront:
         ]
 
     def script(self, request: Request) -> Response:
-        """``GET /script.js``: the storefront (``storefront.js`` beside this module)."""
-        script = importlib.resources.files(__package__).joinpath("storefront.js")
+        """``GET /script.js``: the storefront (:func:`storefront_script`)."""
         return Response(
-            script.read_text(encoding="utf-8"),
+            storefront_script(),
             mimetype="text/javascript",
             headers={"Cache-Control": "no-cache"},
         )
