@@ -1,4 +1,4 @@
-"""The decorators' types: ``mypy --strict`` accepts the README's loaders and rejects wrong ones."""
+"""The decorators' types: ``mypy --strict`` accepts the docs' loaders and rejects wrong ones."""
 
 from __future__ import annotations
 

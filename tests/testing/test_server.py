@@ -21,7 +21,7 @@ from flask_ecwid_sso.exceptions import EcwidAuthError
 from flask_ecwid_sso.testing import FakeEcwid
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+GUIDE = (ROOT / "docs" / "testing.rst").read_text(encoding="utf-8")
 KEYS = [
     "ECWID_STORE_ID",
     "ECWID_CLIENT_ID",
@@ -216,10 +216,10 @@ def test_bad_options_are_refused_with_usage(args: list[str]) -> None:
     assert "Traceback" not in finished.stderr
 
 
-def test_the_readmes_example_output_is_what_it_prints() -> None:
-    section = README.split("### A server of its own", 1)[1].split("\n### ", 1)[0]
-    example = section.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
-    command, announcement, *lines = example
+def test_the_guides_example_output_is_what_it_prints() -> None:
+    section = GUIDE.split("\nA server of its own\n", 1)[1]
+    block = section.split(".. code-block:: console\n\n", 1)[1].split("\n\n", 1)[0]
+    command, announcement, *lines = (line.removeprefix("    ") for line in block.splitlines())
 
     with serving() as server:
         port = server.settings["ECWID_API_URL"].split(":")[2].split("/")[0]

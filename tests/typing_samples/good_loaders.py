@@ -1,4 +1,4 @@
-"""Loaders written as the README writes them: ``mypy --strict`` must accept every one."""
+"""Loaders written as the docs write them: ``mypy --strict`` must accept every one."""
 
 from __future__ import annotations
 
