@@ -7,6 +7,7 @@ cannot be broken out of inside a ``<script>`` element.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import typing as t
@@ -84,7 +85,23 @@ def embed(kind: str, store_id: int, options: Mapping[str, object]) -> Embed:
     """The embed code of a widget as Ecwid documents it, its options checked.
 
     Only the store widget takes options (:class:`StoreOptions`); ``None`` counts as not given.
+    A page asks for the same few widgets again and again: the answer is kept.
     """
+    # The type is part of the key: True == 1, but True is no category id.
+    key = tuple((name, type(value), value) for name, value in sorted(options.items()))
+    try:
+        hash((kind, store_id, key))
+    except TypeError:
+        return _embed(kind, store_id, options)  # an unhashable option: refused there
+    return _known_embed(kind, store_id, key)
+
+
+@functools.lru_cache(maxsize=256)
+def _known_embed(kind: str, store_id: int, key: tuple[tuple[str, type, object], ...]) -> Embed:
+    return _embed(kind, store_id, {name: value for name, _, value in key})
+
+
+def _embed(kind: str, store_id: int, options: Mapping[str, object]) -> Embed:
     if kind not in WIDGET_KINDS:
         raise ValueError(f"kind must be one of {', '.join(WIDGET_KINDS)}, not {kind!r}")
     unknown = sorted(set(options) - STORE_OPTIONS)

@@ -538,3 +538,13 @@ def test_a_secret_pasted_into_the_wrong_key_stays_out_of_the_error(
         make_app(**{key: f"x/{CLIENT_SECRET}/"})
     assert caught.value.key == key
     assert CLIENT_SECRET not in str(caught.value)
+
+
+def test_a_widget_option_of_the_wrong_type_is_refused_even_after_a_good_one(
+    make_app: AppFactory,
+) -> None:
+    assert "defaultCategoryId=1" in render(
+        make_app(), "{{ ecwid_widget('store', default_category_id=1) }}"
+    )
+    with pytest.raises(ValueError, match="default_category_id"):
+        render(make_app(), "{{ ecwid_widget('store', default_category_id=True) }}")
