@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import typing as t
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -27,6 +28,20 @@ def at(seconds: float) -> datetime.datetime:
 
 def ecwid_date(seconds: float) -> str:
     return at(seconds).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+@pytest.fixture
+def fake(clock: ManualClock) -> Iterator[FakeEcwid]:
+    with FakeEcwid(clock=clock).serve() as served:
+        yield served
+
+
+@pytest.fixture
+def client(fake: FakeEcwid) -> Iterator[EcwidClient]:
+    with EcwidClient(
+        fake.store_id, fake.api_token, base_url=fake.api_url, timeout=5, max_retries=0
+    ) as api:
+        yield api
 
 
 def emails(client: EcwidClient, **filters: t.Any) -> list[str | None]:

@@ -15,6 +15,20 @@ from flask_ecwid_sso.testing import FakeEcwid
 
 
 @pytest.fixture
+def fake(clock: ManualClock) -> Iterator[FakeEcwid]:
+    with FakeEcwid(clock=clock).serve() as served:
+        yield served
+
+
+@pytest.fixture
+def client(fake: FakeEcwid) -> Iterator[EcwidClient]:
+    with EcwidClient(
+        fake.store_id, fake.api_token, base_url=fake.api_url, timeout=5, max_retries=0
+    ) as api:
+        yield api
+
+
+@pytest.fixture
 def http(fake: FakeEcwid) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {fake.api_token}"
