@@ -1,8 +1,8 @@
 """``flask ecwid doctor``'s checks of the settings alone, without asking Ecwid anything.
 
-The usual mistakes: a REST token where the client secret belongs, a client id
-that holds a secret, a ``public_`` token, a cut secret, SHA-1, the legacy
-variant. :func:`config_summary` shows the settings without their secrets;
+The usual mistakes: a client id that holds a secret, a ``public_`` token, a
+cut secret, SHA-1, the legacy variant. (A REST token where a signing secret
+belongs never gets this far: start-up refuses it.) :func:`config_summary` shows the settings without their secrets;
 :func:`inspect_with_settings` inspects a payload against them. Nothing here
 imports Flask.
 """

@@ -12,10 +12,12 @@ from flask import Flask, render_template_string, request
 from helpers import CLIENT_SECRET, STORE_ID, USERS, check_payload, payload_in
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import ChoiceLoader, DictLoader
 
 from flask_ecwid_sso import ConfigError, EcwidSSO, Profile, ProfileError
 from flask_ecwid_sso.signals import payload_failed, payload_issued
 from flask_ecwid_sso.state import app_state
+from flask_ecwid_sso.tokens import user_marker
 from flask_ecwid_sso.widgets import script_json
 
 
@@ -548,3 +550,30 @@ def test_a_widget_option_of_the_wrong_type_is_refused_even_after_a_good_one(
     )
     with pytest.raises(ValueError, match="default_category_id"):
         render(make_app(), "{{ ecwid_widget('store', default_category_id=True) }}")
+
+
+def test_an_overridden_sso_script_using_the_values_its_own_way_still_gets_them(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    own = (
+        '<script data-own="1">var me = "{{ config.state }}";'
+        " var sso = {{ payload|ecwid_json }}; var again = {{ payload|ecwid_json }};</script>"
+    )
+    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+        [DictLoader({"ecwid_sso/sso_script.html": own}), app.jinja_loader]
+    )
+    client = app.test_client()
+    client.get("/login-as/1")
+    for _ in range(2):  # the second page would be the one reusing a rendered frame
+        html = client.get("/store").get_data(as_text=True)
+        assert 'data-own="1"' in html
+        assert f'var me = "{user_marker_for(app, "1")}"' in html
+        payloads = html.split("var sso = ")[1].split(";")[0], html.split("var again = ")[1]
+        assert payloads[1].startswith(payloads[0])
+        check_payload(json.loads(payloads[0]))
+
+
+def user_marker_for(app: Flask, user_id: str) -> str:
+    with app.app_context():
+        return user_marker(user_id)
