@@ -2,9 +2,9 @@
 
 The usual mistakes: a client id that holds a secret, a ``public_`` token, a
 cut secret, SHA-1, the legacy variant. (A REST token where a signing secret
-belongs never gets this far: start-up refuses it.) :func:`config_summary` shows the settings without their secrets;
-:func:`inspect_with_settings` inspects a payload against them. Nothing here
-imports Flask.
+belongs never gets this far: start-up refuses it.) :func:`config_summary`
+shows the settings without their secrets; :func:`inspect_with_settings`
+inspects a payload against them. Nothing here imports Flask.
 """
 
 from __future__ import annotations
