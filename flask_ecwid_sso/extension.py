@@ -43,11 +43,6 @@ from .widgets import EcwidWidgetExtension, StoreOptions, WidgetKind, embed, scri
 if t.TYPE_CHECKING:
     from typing_extensions import Unpack
 
-try:
-    import flask_wtf
-except ImportError:  # pragma: no cover - Flask-WTF is optional
-    flask_wtf = None
-
 logger = logging.getLogger("flask_ecwid_sso")
 
 
@@ -86,13 +81,9 @@ class EcwidSSO:
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
-        app.after_request(rendering.mark_response)
-        app.after_request(rendering.deny_framing)
+        app.after_request(rendering.finish_response)
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix or None)
-        if flask_wtf is not None:
-            exempt_from_csrf(app)
-            # CSRFProtect may be set up after us; its check runs after this hook then.
-            app.before_request(lambda: exempt_from_csrf(current_app))
+        exempt_from_csrf(app)
         app.cli.add_command(ecwid_command)
         login_defaults.on_login_change(app, self.login_changed)
 

@@ -14,6 +14,7 @@ import logging
 import typing as t
 
 from flask import Flask, current_app, g
+from flask.ctx import _AppCtxGlobals
 
 from . import signals
 from .callbacks import Callbacks
@@ -52,16 +53,18 @@ NOBODY = Identity()
 
 def current_identity() -> Identity:
     """The identity of the current request, worked out on first use."""
-    identity: Identity | None = g.get(_G_NAME)
+    request_g = g._get_current_object()
+    identity: Identity | None = request_g.get(_G_NAME)
     if identity is None:
-        identity = _resolve(app_state())
-        setattr(g, _G_NAME, identity)
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        identity = _resolve(app_state(app), app)
+        setattr(request_g, _G_NAME, identity)
     return identity
 
 
-def resolved_identity() -> Identity | None:
+def resolved_identity(request_g: _AppCtxGlobals | None = None) -> Identity | None:
     """The identity of the current request if something asked for it already, else ``None``."""
-    return t.cast("Identity | None", g.get(_G_NAME))
+    return t.cast("Identity | None", (g if request_g is None else request_g).get(_G_NAME))
 
 
 def forget_identity() -> None:
@@ -83,8 +86,7 @@ def propagates(app: Flask) -> bool:
     return bool(app.testing or app.debug) if propagate is None else bool(propagate)
 
 
-def _resolve(state: AppState) -> Identity:
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+def _resolve(state: AppState, app: Flask) -> Identity:
     callbacks = state.callbacks
     try:
         user = callbacks.current_user()

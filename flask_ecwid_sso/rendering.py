@@ -9,7 +9,7 @@ import logging
 import time
 import typing as t
 
-from flask import Response, request, url_for
+from flask import Response, g, request, url_for
 from markupsafe import Markup
 
 from .identity import Identity, current_identity, resolved_identity
@@ -66,7 +66,7 @@ class BlueprintUrls(t.NamedTuple):
 def blueprint_urls(page: PageState) -> BlueprintUrls:
     """The paths of the blueprint's routes and of the browser helper, for this request."""
     known = page.state.blueprint_urls
-    root = request.script_root
+    root = page.request.script_root
     urls = known.get(root)
     if urls is None:
         urls = known[root] = BlueprintUrls(
@@ -114,7 +114,7 @@ def _config_json(page: PageState, identity: Identity) -> Markup:
     if identity.logged_in and nonce is None:
         return script_json(browser_config(identity, page))  # draws this browser's nonce
     renewal = int(time.time() // SIGN_OUT_REUSE)
-    key = (nonce, identity.user_id, bool(identity.payload), request.script_root, renewal)
+    key = (nonce, identity.user_id, bool(identity.payload), page.request.script_root, renewal)
     configs = page.state.configs
     found: Markup | None = configs.get(key)
     if found is None:
@@ -144,9 +144,11 @@ def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup
         "ecwid_sso/loader.html",
         page=page,
         src=script_src(
-            settings.script_url, settings.store_id, lang=store_lang() if lang is None else lang
+            settings.script_url,
+            settings.store_id,
+            lang=store_lang(page.state) if lang is None else lang,
         ),
-        base_url=clean_url_base() if base_url is None else check_base_url(base_url),
+        base_url=clean_url_base(page.state) if base_url is None else check_base_url(base_url),
     )
 
 
@@ -184,8 +186,17 @@ def widget(code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
     )
 
 
+def finish_response(response: Response) -> Response:
+    """The extension's one ``after_request`` hook: :func:`deny_framing`, then :func:`mark_response`.
+
+    Registered on the app, so that it runs after the hooks the app registers
+    once the extension is set up, and sees their headers and policy.
+    """
+    return mark_response(deny_framing(response))
+
+
 def mark_response(response: Response) -> Response:
-    """Set the cache headers a response's Ecwid content calls for (an ``after_request`` hook).
+    """Set the cache headers a response's Ecwid content calls for.
 
     A page with the SSO script varies on the cookie (a cached anonymous page
     would log a shopper out of the store). A personal one is never stored,
@@ -193,26 +204,35 @@ def mark_response(response: Response) -> Response:
     while a site user is logged in (it holds their sign-out link and login
     marker, whatever the profile loader said), or one a view marked personal.
     """
-    state = app_state()
-    state.sign_out.set_cookie(response)
-    page = existing_page()
-    identity = resolved_identity()
+    request_g = g._get_current_object()
+    app_state().sign_out.set_cookie(response)
+    page = existing_page(request_g)
+    identity = resolved_identity(request_g)
     if page is None and identity is None:
         return response  # nothing else of ours on this response
     page = page or page_state()
-    if page.script or page.personal:
-        vary = response.headers.get("Vary")
-        if vary is None:
-            response.headers["Vary"] = "Cookie"
-        elif "cookie" not in vary.lower():
-            response.vary.add("Cookie")
     signed_in = identity is not None and (
         bool(identity.payload) or (page.script and identity.logged_in)
     )
-    if page.personal or signed_in:
-        response.headers["Cache-Control"] = "private, no-store"
+    personal = page.personal or signed_in
+    if not (page.script or personal):
+        return response
+    headers = response.headers
+    # One pass over the headers: a werkzeug lookup of a missing one raises inside.
+    present = {name.lower() for name, _ in headers.items()}
+    if page.script or page.personal:
+        if "vary" not in present:
+            headers.add("Vary", "Cookie")
+        elif "cookie" not in headers["Vary"].lower():
+            response.vary.add("Cookie")
+    if personal:
+        if "cache-control" in present:
+            headers["Cache-Control"] = "private, no-store"
+        else:
+            headers.add("Cache-Control", "private, no-store")
         for header in _SHARED_CACHE_HEADERS:
-            response.headers.pop(header, None)
+            if header.lower() in present:
+                headers.remove(header)
     return response
 
 
@@ -221,11 +241,7 @@ _SHARED_CACHE_HEADERS = ("Expires", "CDN-Cache-Control", "Surrogate-Control")
 
 
 def deny_framing(response: Response) -> Response:
-    """Forbid framing the blueprint's HTML pages (clickjacking), merged into the app's CSP.
-
-    An app-level ``after_request`` hook, so that it runs after the hooks the
-    app registers once the extension is set up, and sees their policy.
-    """
+    """Forbid framing the blueprint's HTML pages (clickjacking), merged into the app's CSP."""
     if request.blueprint != "ecwid_sso" or response.mimetype != "text/html":
         return response
     response.headers["X-Frame-Options"] = "DENY"

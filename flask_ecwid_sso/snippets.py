@@ -13,7 +13,8 @@ import dataclasses
 import secrets
 import typing as t
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Request, current_app, g, request
+from flask.ctx import _AppCtxGlobals
 from markupsafe import Markup
 
 from .state import AppState, app_state
@@ -32,6 +33,7 @@ class PageState:
 
     state: AppState
     app: Flask
+    request: Request
     nonce: str | None
     memoize: bool
     script: bool = False
@@ -42,19 +44,22 @@ class PageState:
 
 def page_state() -> PageState:
     """The current response's :class:`PageState`, made on first use."""
-    page: PageState | None = g.get(_G_NAME)
+    # The proxies are looked up once here, not by every part of the page.
+    page_g = g._get_current_object()
+    page: PageState | None = page_g.get(_G_NAME)
     if page is None:
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        nonce = csp_nonce()
+        page_request: Request = request._get_current_object()  # type: ignore[attr-defined]
+        nonce = csp_nonce(page_request)
         memoize = nonce is None and not app.jinja_env.auto_reload
-        page = PageState(app_state(app), app, nonce, memoize)
-        setattr(g, _G_NAME, page)
+        page = PageState(app_state(app), app, page_request, nonce, memoize)
+        setattr(page_g, _G_NAME, page)
     return page
 
 
-def existing_page() -> PageState | None:
+def existing_page(request_g: _AppCtxGlobals | None = None) -> PageState | None:
     """The current response's :class:`PageState` if something of ours made one, else ``None``."""
-    return t.cast("PageState | None", g.get(_G_NAME))
+    return t.cast("PageState | None", (g if request_g is None else request_g).get(_G_NAME))
 
 
 def mark_personal() -> None:
@@ -62,9 +67,9 @@ def mark_personal() -> None:
     page_state().personal = True
 
 
-def csp_nonce() -> str | None:
+def csp_nonce(page_request: Request | None = None) -> str | None:
     """The request's CSP nonce (Flask-Talisman sets ``request.csp_nonce``), if any."""
-    nonce = getattr(request, "csp_nonce", None)
+    nonce = getattr(request if page_request is None else page_request, "csp_nonce", None)
     return nonce if isinstance(nonce, str) and nonce else None
 
 

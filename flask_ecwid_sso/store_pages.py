@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue, RouteCallable
 
 from .exceptions import ConfigError
-from .state import app_state
+from .state import AppState, app_state
 from .widgets import check_lang
 
 #: The URL variable that holds the part of the path below the store's base URL.
@@ -59,13 +59,13 @@ def store_route(
     return register
 
 
-def clean_url_base() -> str | None:
+def clean_url_base(state: AppState | None = None) -> str | None:
     """The base URL of the store's clean URLs on this page, or ``None`` while they are off.
 
     With ``ECWID_CLEAN_URLS`` on it is the base of the :func:`store_route`
     serving this request, else the URL of ``ECWID_STORE_ENDPOINT``.
     """
-    settings = app_state().settings
+    settings = (state or app_state()).settings
     if not settings.clean_urls:
         return None
     if g.get(_G_NAME) and request.endpoint is not None:
@@ -82,13 +82,13 @@ def clean_url_base() -> str | None:
     )
 
 
-def store_lang() -> str | None:
+def store_lang(state: AppState | None = None) -> str | None:
     """The store's language for this request: the locale loader's, else ``ECWID_STORE_LANG``.
 
     Raises ``ValueError`` when the loader gives something that is not a
     language code (``"pt-BR"`` is taken as ``"pt_BR"``).
     """
-    state = app_state()
+    state = state or app_state()
     lang = state.callbacks.locale()
     if lang is None:
         return state.settings.store_lang

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import typing as t
 
 from flask import (
     Blueprint,
@@ -60,6 +61,14 @@ def exempt_from_csrf(app: Flask) -> None:
     csrf = app.extensions.get("csrf")
     if csrf is not None and callable(getattr(csrf, "exempt", None)):
         csrf.exempt(blueprint)
+
+
+@blueprint.url_value_preprocessor
+def _exempt_late_csrf(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+    # CSRFProtect may be set up after the extension. Every URL value preprocessor
+    # runs before any before_request hook (its check), and the blueprint's only on
+    # the blueprint's own requests: the site's pages pay nothing for it.
+    exempt_from_csrf(current_app)
 
 
 def _return_target(given: str | None) -> str:
