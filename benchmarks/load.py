@@ -35,7 +35,7 @@ from flask_ecwid_sso.testing.__main__ import ecwid_settings  # noqa: E402
 
 THREADS = 8
 USERS = 50
-PAYLOAD = re.compile(r'window\.ecwid_sso_profile = "([^"]*)";')
+PAYLOAD = re.compile(r'(?:window\.|var )ecwid_sso_profile = "([^"]*)";')
 
 
 WORKERS = 2
