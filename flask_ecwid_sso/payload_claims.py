@@ -1,30 +1,32 @@
 """What keeps SSO payloads unique: Ecwid refuses a signature it has seen before.
 
 Two payloads for one user signed in the same second would be byte-identical.
-Both ways out stay inside Ecwid's documented rules: an earlier second (Ecwid
-accepts a payload for ten minutes), or insignificant whitespace after the JSON
-(Ecwid decodes the JSON, and the signature covers the bytes as sent).
+The way out stays inside Ecwid's documented rules: insignificant whitespace
+after the JSON (Ecwid decodes the JSON, and the signature covers the bytes as
+sent). Every payload's JSON ends in whitespace that no other payload of the
+same second ends in:
 
-- :class:`LocalClaims` needs no shared state. Within the process, a repeat
-  takes the latest second not yet used for its user, up to ``max_backdate``
-  seconds back, then whitespace counting the repeats. Every payload also ends
-  in a whitespace *process tag*, 64 random bits drawn once per process, so
-  payloads from different processes differ too (two tags collide with
-  probability 2**-64).
-- :class:`SharedClaims` claims ``(user, second)`` with an atomic add in the
-  shared store, so no two processes anywhere sign the same pair; past
-  ``shared_tries`` taken seconds, or while the store is unreachable, it falls
-  back to :class:`LocalClaims`, whose tagged payloads never equal a claimed
-  (untagged) one.
+- a *process tag*, 64 random bits written in 32 whitespace characters, the
+  same for every payload of the process;
+- then a count of the payloads the process signed before, so that no two of
+  its own are alike, whatever the clock does.
+
+:class:`LocalClaims` needs no shared state: two processes draw the same tag
+with probability 2**-64. :class:`SharedClaims` also claims the tag with an
+atomic add in the shared store, once a minute and not once a page, so that no
+two processes sharing the store ever hold the same tag.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import secrets
 import threading
 import time
 import typing as t
+from collections.abc import Callable
 
 from .shared_state import SharedState, StoreUnavailable
 
@@ -32,21 +34,28 @@ logger = logging.getLogger("flask_ecwid_sso")
 
 #: JSON's four whitespace characters: two bits each.
 _WHITESPACE = " \t\n\r"
-#: A claimed second stays claimed past the payload's life: Ecwid's 600 s, plus clock leeway.
+#: Each hexadecimal digit as two whitespace characters (its high bits, then its low bits).
+_HEX_AS_WHITESPACE = str.maketrans(
+    {f"{value:x}": _WHITESPACE[value >> 2] + _WHITESPACE[value & 3] for value in range(16)}
+)
+#: A tag as 32 base-4 digits, for its key in the store.
+_WHITESPACE_AS_DIGITS = str.maketrans({char: str(value) for value, char in enumerate(_WHITESPACE)})
+#: How long a claimed tag stays claimed after its last renewal, in seconds: longer than
+#: Ecwid accepts a payload (600 s), so a payload of a tag's last holder is dead before
+#: another process can hold the tag.
 CLAIM_TTL = 900
 
 
 def whitespace_number(number: int) -> str:
-    """``number`` (0 or more) in bijective base 4 over JSON whitespace: distinct for each number."""
-    digits = []
-    while number > 0:
-        number -= 1
-        digits.append(_WHITESPACE[number % 4])
-        number //= 4
-    return "".join(reversed(digits))
+    """``number`` (0 or more) written in JSON whitespace: distinct for each number.
+
+    Two characters per hexadecimal digit, so a process's billionth payload
+    carries 16 characters of count.
+    """
+    return format(number, "x").translate(_HEX_AS_WHITESPACE)
 
 
-def _process_tag() -> str:
+def _random_tag() -> str:
     bits = secrets.randbits(64)
     return "".join(_WHITESPACE[(bits >> shift) & 3] for shift in range(0, 64, 2))
 
@@ -59,72 +68,99 @@ class Claims(t.Protocol):
 
 
 class LocalClaims:
-    """Unique payloads within this process, and across processes by a random process tag."""
+    """Unique payloads within this process by a count, and across processes by a random tag.
 
-    def __init__(self, max_backdate: int = 30, *, tag: str | None = None) -> None:
-        self.max_backdate = max_backdate
-        self.tag = _process_tag() if tag is None else tag
-        self._used: dict[str, dict[int, int]] = {}
-        #: Users whose every second back to ``now - max_backdate`` is taken, by that ``now``.
-        self._full: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self._pruned_at = 0
+    ``now`` is the timestamp of every payload: nothing is backdated, and a
+    clock set back cannot make a repeat, since the count never goes back.
+    """
+
+    def __init__(self, *, tag: str | None = None) -> None:
+        self.tag = _random_tag() if tag is None else tag
+        # next() of an itertools.count is atomic: threads never share a number.
+        self._count = itertools.count()
 
     def claim(self, user_id: str, now: int) -> tuple[int, str]:
-        """The latest unused second of the last ``max_backdate``, else ``now`` and a count."""
-        with self._lock:
-            if now - self._pruned_at > self.max_backdate:
-                self._prune(now)
-            used = self._used.setdefault(user_id, {})
-            if self._full.get(user_id) != now:
-                for second in range(now, now - self.max_backdate - 1, -1):
-                    if second not in used:
-                        used[second] = 1
-                        return second, self.tag
-                self._full[user_id] = now
-            repeats = used[now]
-            used[now] = repeats + 1
-            return now, self.tag + whitespace_number(repeats)
+        """``now``, and this process's tag followed by the count of payloads before this one."""
+        return now, self.tag + whitespace_number(next(self._count))
 
-    def _prune(self, now: int) -> None:
-        # Claims never reach below now - max_backdate, so older seconds cannot collide.
-        oldest = now - self.max_backdate
-        self._used = {
-            user_id: kept
-            for user_id, seconds in self._used.items()
-            if (kept := {second: n for second, n in seconds.items() if second >= oldest})
-        }
-        self._full = {user_id: at for user_id, at in self._full.items() if at >= oldest}
-        self._pruned_at = now
+    def retag(self) -> None:
+        """Draw a new tag (the count goes on)."""
+        self.tag = _random_tag()
 
 
 class SharedClaims:
-    """Unique payloads across every process that shares ``state``: one atomic claim a second."""
+    """Unique payloads across every process that shares ``state``: no two hold one tag.
 
-    #: How many seconds back (now included) a payload tries to claim before falling back.
-    shared_tries = 3
+    The process claims its tag with an atomic add, and renews the claim every
+    ``renew_every`` seconds: one store call a minute, none per page. When the
+    store does not answer, payloads keep the tag they have (unique with
+    probability 1 - 2**-64, as with ``memory://``), logged once a minute, and
+    the claim is made again once the store is back.
+    """
 
-    def __init__(self, state: SharedState, fallback: LocalClaims) -> None:
+    #: How often the claim is renewed, in seconds.
+    renew_every = 60.0
+    #: New tags drawn, when the store says another process holds one, before giving up.
+    max_draws = 3
+
+    def __init__(
+        self,
+        state: SharedState,
+        local: LocalClaims,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.state = state
-        self.fallback = fallback
-        self._warned_at = -float("inf")
+        self.local = local
+        self.clock = clock
+        #: Until when (by ``clock``) the store holds this process's tag for it.
+        self.held_until = -math.inf
+        self._renew_at = -math.inf
+        self._warned_at = -math.inf
+        self._lock = threading.Lock()
 
     def claim(self, user_id: str, now: int) -> tuple[int, str]:
-        """An untagged payload for a ``(user, second)`` claimed in the store, else a tagged one."""
-        try:
-            for second in range(now, now - self.shared_tries, -1):
-                if self.state.add(f"claim:{user_id}:{second}", 1, ttl=CLAIM_TTL):
-                    return second, ""
-        except StoreUnavailable as exc:
-            self._warn(exc)
-        return self.fallback.claim(user_id, now)
+        """The local claim, once this process's tag is its own in the store (or cannot be)."""
+        if self.clock() >= self._renew_at:
+            self._renew()
+        return self.local.claim(user_id, now)
 
-    def _warn(self, exc: StoreUnavailable) -> None:
-        now = time.monotonic()
+    def _renew(self) -> None:
+        with self._lock:
+            started = self.clock()
+            if started < self._renew_at:
+                return  # another thread renewed it meanwhile
+            try:
+                self._hold_tag(started)
+            except StoreUnavailable as exc:
+                self._renew_at = started + self.state.retry_after
+                self._warn(exc, started)
+                return
+            self._renew_at = started + self.renew_every
+
+    def _hold_tag(self, started: float) -> None:
+        if started < self.held_until:
+            self.state.set(self._key(), 1, ttl=CLAIM_TTL)
+        else:
+            for _ in range(self.max_draws):
+                if self.state.add(self._key(), 1, ttl=CLAIM_TTL):
+                    break
+                self.local.retag()
+            else:
+                raise StoreUnavailable(
+                    f"the shared store {self.state.description} refused {self.max_draws}"
+                    " random tags in a row: check that nothing else writes its keys"
+                )
+        self.held_until = started + CLAIM_TTL
+
+    def _key(self) -> str:
+        return f"tag:{self.local.tag.translate(_WHITESPACE_AS_DIGITS)}"
+
+    def _warn(self, exc: StoreUnavailable, now: float) -> None:
         if now - self._warned_at >= 60:
             self._warned_at = now
             logger.warning(
-                "Ecwid SSO: %s; payloads stay unique through this process's own tag until it"
-                " is back (logged once a minute)",
+                "Ecwid SSO: %s; payloads stay unique through this process's random tag until"
+                " it is back (logged once a minute)",
                 exc,
             )

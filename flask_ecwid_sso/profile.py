@@ -11,6 +11,7 @@ import dataclasses
 import re
 import typing as t
 from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring_ascii as json_string
 
 from .exceptions import ProfileError
 from .numbers import is_whole_number
@@ -71,8 +72,10 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
     raise ProfileError(f"{label} must not be blank", field=field)
 
 
-# (attribute, label for messages), computed once: persons are built per request.
+# Computed once, as persons are built and signed per request: (attribute, label for
+# messages), and each optional field with the JSON text before its value.
 _PERSON_CHECKS = tuple((attr, _label(attr, ecwid)) for attr, ecwid in PERSON_FIELDS)
+_OPTIONAL_PERSON_JSON = tuple((attr, f',"{ecwid}":') for attr, ecwid in PERSON_FIELDS[1:])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Person:
             raise ProfileError("name is required", field="name")
         for attr, label in _PERSON_CHECKS:
             value = getattr(self, attr)
-            if value is not None:
+            if value is not None and not isinstance(value, str):
                 _check_text(value, label)
         code = self.country_code
         if code is not None:
@@ -119,6 +122,15 @@ class Person:
             for attr, ecwid in PERSON_FIELDS
             if (value := getattr(self, attr)) is not None
         }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_ecwid` as the JSON a payload carries: compact, ASCII only."""
+        text = '{"name":' + json_string(self.name)
+        for attr, before in _OPTIONAL_PERSON_JSON:
+            value = getattr(self, attr)
+            if value is not None:
+                text += before + json_string(value)
+        return text + "}"
 
     @classmethod
     def from_ecwid(cls, data: Mapping[str, t.Any]) -> Person:
@@ -171,7 +183,8 @@ class Profile:
     registered: int | None = None
 
     def __post_init__(self) -> None:
-        _check_text(self.email, "email", required=True)
+        if not isinstance(self.email, str) or not self.email.strip():
+            _check_text(self.email, "email", required=True)
         if len(self.email) > _EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(self.email):
             raise ProfileError(
                 f"email {self.email!r} is not a plausible address (name@domain.tld,"
@@ -217,6 +230,21 @@ class Profile:
         if self.registered is not None:
             data["registered"] = self.registered
         return data
+
+    def to_json(self) -> str:
+        """Return :meth:`to_ecwid` as the JSON a payload carries: compact, ASCII only.
+
+        Non-ASCII characters are ``\\u`` escapes, as PHP's ``json_encode`` writes them.
+        """
+        text = '{"email":' + json_string(self.email)
+        if self.billing_person is not None:
+            text += ',"billingPerson":' + self.billing_person.to_json()
+        if self.shipping_addresses:
+            persons = ",".join(person.to_json() for person in self.shipping_addresses)
+            text += f',"shippingAddresses":[{persons}]'
+        if self.registered is not None:
+            text += f',"registered":{int(self.registered)}'
+        return text + "}"
 
     @classmethod
     def from_ecwid(cls, data: Mapping[str, t.Any]) -> Profile:

@@ -106,11 +106,15 @@ def test_any_profile_round_trips_under_an_independent_hmac(
     signer = SSOSigner(CLIENT_SECRET, client_id="my-cool-app")
     payload = signer.sign(user_id, profile, timestamp=TS)
     document = check_payload(payload)
-    assert document == {
+    expected = {
         "appClientId": "my-cool-app",
         "userId": str(user_id),
         "profile": profile.to_ecwid(),
     }
+    assert document == expected
+    # Byte for byte what PHP's json_encode and Python's json.dumps write: ASCII, compact.
+    compact = json.dumps(expected, separators=(",", ":")).encode()
+    assert base64.b64decode(payload.split(" ")[0]) == compact
     assert signer.verify(payload, now=TS).profile == profile
 
 
@@ -281,14 +285,13 @@ def test_repeated_payloads_for_one_user_are_never_identical(signer: SSOSigner) -
     assert len(set(payloads)) == 400
     for payload in payloads:
         signed = signer.verify(payload)
-        assert started - signer.max_backdate <= signed.timestamp <= time.time()
+        assert started <= signed.timestamp <= time.time()
         assert check_payload(payload)["profile"] == JOHN
     compact = json.dumps(
         {"appClientId": "my-cool-app", "userId": "u1", "profile": JOHN}, separators=(",", ":")
     ).encode()
     messages = [base64.b64decode(payload.split(" ")[0]) for payload in payloads]
     tagged = compact + signer.claims.tag.encode()  # type: ignore[attr-defined]
-    assert messages[: signer.max_backdate + 1] == [tagged] * (signer.max_backdate + 1)
     assert all(message.startswith(tagged) for message in messages)
     assert all(message.rstrip(b" \t\n\r") == compact for message in messages)
 
@@ -299,13 +302,13 @@ def test_two_processes_signing_alike_never_give_the_same_payload() -> None:
     now = int(time.time())
     payloads = [signer.sign("u1", JOHN) for signer in (first, second) for _ in range(40)]
     assert len(set(payloads)) == 80
-    assert {int(payload.split(" ")[2]) for payload in payloads} <= set(range(now - 31, now + 2))
+    assert {int(payload.split(" ")[2]) for payload in payloads} <= {now, now + 1}
 
 
-def test_other_users_keep_the_current_second(signer: SSOSigner) -> None:
+def test_payloads_carry_the_current_second(signer: SSOSigner) -> None:
     for _ in range(50):
         signer.sign("busy", JOHN)
-    assert abs(int(signer.sign("quiet", JOHN).split(" ")[2]) - time.time()) <= 1
+    assert abs(int(signer.sign("busy", JOHN).split(" ")[2]) - time.time()) <= 1
 
 
 def test_an_explicit_timestamp_reproduces_a_known_payload(signer: SSOSigner) -> None:
