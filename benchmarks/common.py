@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import statistics
 import time
+import typing as t
 from collections.abc import Callable
 
 
@@ -18,10 +19,23 @@ class Row:
     ok: bool
 
 
-def rounds(
-    ours: Callable[[], None], baseline: Callable[[], None], count: int
-) -> tuple[float, float]:
-    """Median seconds of ``ours`` and ``baseline``, timed in alternating rounds."""
+class Timing(t.NamedTuple):
+    """Median seconds of a round of ours and of the baseline, and the median of their ratios."""
+
+    ours: float
+    baseline: float
+    ratio: float
+
+
+def rounds(ours: Callable[[], None], baseline: Callable[[], None], count: int) -> Timing:
+    """Time ``ours`` and ``baseline`` in ``count`` pairs of rounds, after one of each to warm up.
+
+    The two rounds of a pair run back to back, in alternating order, and the
+    ratio is the median of the pairs' ratios: a machine that slows down for a
+    while slows both rounds of a pair alike, so it moves that pair's times but
+    hardly its ratio.
+    """
+    ours(), baseline()
     ours_times, base_times = [], []
     for index in range(count):
         pair = [(ours, ours_times), (baseline, base_times)]
@@ -29,7 +43,10 @@ def rounds(
             started = time.perf_counter()
             run()
             times.append(time.perf_counter() - started)
-    return statistics.median(ours_times), statistics.median(base_times)
+    ratios = [mine / base for mine, base in zip(ours_times, base_times, strict=True)]
+    return Timing(
+        statistics.median(ours_times), statistics.median(base_times), statistics.median(ratios)
+    )
 
 
 def per_call(seconds: float, calls: int) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, current_app, request
 from markupsafe import Markup
 
-from . import login_defaults, rendering, signals, store_pages
+from . import login_defaults, rendering, response_headers, signals, store_pages
 from .api import EcwidClient
 from .app_payload import AppPayload, decode_app_payload
 from .callbacks import (
@@ -34,6 +34,7 @@ from .exceptions import ConfigError, PayloadError
 from .identity import current_identity, forget_identity, profile_of
 from .settings import Settings
 from .signing import SSOSigner
+from .snippets import page_state
 from .state import EXTENSION_KEY, AppState, app_state
 from .store_pages import T_store_view
 from .views import blueprint, exempt_from_csrf
@@ -81,7 +82,7 @@ class EcwidSSO:
         app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
-        app.after_request(rendering.finish_response)
+        app.after_request(response_headers.finish_response)
         app.register_blueprint(blueprint, url_prefix=settings.url_prefix or None)
         exempt_from_csrf(app)
         app.cli.add_command(ecwid_command)
@@ -225,8 +226,9 @@ class EcwidSSO:
         that first call. ``options`` are the store widget's
         :class:`~flask_ecwid_sso.widgets.StoreOptions`, validated.
         """
-        code = embed(kind, app_state().settings.store_id, options)
-        return rendering.widget(code, lang=lang, base_url=base_url)
+        page = page_state()
+        code = embed(kind, page.state.settings.store_id, options)
+        return rendering.widget(page, code, lang=lang, base_url=base_url)
 
     def find_customer(self, email: str) -> Customer | None:
         """The Ecwid customer with exactly this email, or ``None``; cached per app.

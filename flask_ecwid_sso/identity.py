@@ -9,7 +9,6 @@ the error propagates when the app propagates exceptions (testing, debug).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import typing as t
 
@@ -27,9 +26,8 @@ logger = logging.getLogger("flask_ecwid_sso")
 _G_NAME = "_ecwid_sso_identity"
 
 
-@dataclasses.dataclass(frozen=True)
-class Identity:
-    """The shopper of one request.
+class Identity(t.NamedTuple):
+    """The shopper of one request (a named tuple: made on every page, it should cost little).
 
     ``user`` is ``None`` for nobody: no one is logged in on the site, or a
     loader failed. ``profile`` is ``None`` for a site user whom the profile
@@ -51,12 +49,18 @@ class Identity:
 NOBODY = Identity()
 
 
-def current_identity() -> Identity:
-    """The identity of the current request, worked out on first use."""
-    request_g = g._get_current_object()
+def current_identity(request_g: _AppCtxGlobals | None = None, app: Flask | None = None) -> Identity:
+    """The identity of the current request, worked out on first use.
+
+    ``request_g`` and ``app`` (the request's ``g`` and app) spare the lookups
+    when the caller has them.
+    """
+    if request_g is None:
+        request_g = g._get_current_object()
     identity: Identity | None = request_g.get(_G_NAME)
     if identity is None:
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        if app is None:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
         identity = _resolve(app_state(app), app)
         setattr(request_g, _G_NAME, identity)
     return identity
@@ -64,7 +68,8 @@ def current_identity() -> Identity:
 
 def resolved_identity(request_g: _AppCtxGlobals | None = None) -> Identity | None:
     """The identity of the current request if something asked for it already, else ``None``."""
-    return t.cast("Identity | None", (g if request_g is None else request_g).get(_G_NAME))
+    identity: Identity | None = (g if request_g is None else request_g).get(_G_NAME)
+    return identity
 
 
 def forget_identity() -> None:
@@ -111,4 +116,4 @@ def _resolve(state: AppState, app: Flask) -> Identity:
         return NOBODY
     if payload and signals.payload_issued.receivers:
         signals.payload_issued.send(app, user_id=user_id)
-    return Identity(user=user, user_id=user_id, profile=profile, payload=payload)
+    return Identity(user, user_id, profile, payload)

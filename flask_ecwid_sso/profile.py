@@ -8,6 +8,7 @@ the documented order and absent fields left out; ``from_ecwid`` reads it back.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 import typing as t
 from collections.abc import Iterable, Mapping
@@ -72,10 +73,12 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
     raise ProfileError(f"{label} must not be blank", field=field)
 
 
-# Computed once, as persons are built and signed per request: (attribute, label for
-# messages), and each optional field with the JSON text before its value.
-_PERSON_CHECKS = tuple((attr, _label(attr, ecwid)) for attr, ecwid in PERSON_FIELDS)
-_OPTIONAL_PERSON_JSON = tuple((attr, f',"{ecwid}":') for attr, ecwid in PERSON_FIELDS[1:])
+# Computed once, as persons are built and signed per request: every field's value in
+# one call, each field's label for messages, the JSON text before each optional value.
+_person_values = operator.attrgetter(*(attr for attr, _ in PERSON_FIELDS))
+_PERSON_LABELS = tuple(_label(attr, ecwid) for attr, ecwid in PERSON_FIELDS)
+_OPTIONAL_PERSON_JSON = tuple(f',"{ecwid}":' for _, ecwid in PERSON_FIELDS[1:])
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,10 +105,11 @@ class Person:
     def __post_init__(self) -> None:
         if self.name is None:
             raise ProfileError("name is required", field="name")
-        for attr, label in _PERSON_CHECKS:
-            value = getattr(self, attr)
-            if value is not None and not isinstance(value, str):
-                _check_text(value, label)
+        values = _person_values(self)
+        if not _TEXT_OR_NONE.issuperset(map(type, values)):
+            for value, label in zip(values, _PERSON_LABELS, strict=True):
+                if value is not None and not isinstance(value, str):
+                    _check_text(value, label)
         code = self.country_code
         if code is not None:
             if not (len(code) == 2 and code.isascii() and code.isalpha()):
@@ -119,15 +123,15 @@ class Person:
         """Return Ecwid's JSON shape: camelCase keys, ``None`` fields left out."""
         return {
             ecwid: value
-            for attr, ecwid in PERSON_FIELDS
-            if (value := getattr(self, attr)) is not None
+            for (_, ecwid), value in zip(PERSON_FIELDS, _person_values(self), strict=True)
+            if value is not None
         }
 
     def to_json(self) -> str:
         """Return :meth:`to_ecwid` as the JSON a payload carries: compact, ASCII only."""
-        text = '{"name":' + json_string(self.name)
-        for attr, before in _OPTIONAL_PERSON_JSON:
-            value = getattr(self, attr)
+        name, *optional = _person_values(self)
+        text = '{"name":' + json_string(name)
+        for before, value in zip(_OPTIONAL_PERSON_JSON, optional, strict=True):
             if value is not None:
                 text += before + json_string(value)
         return text + "}"

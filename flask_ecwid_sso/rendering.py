@@ -1,6 +1,7 @@
-"""The SSO parts of a page (script, loader, widgets), and the response headers they call for.
+"""The SSO parts of a page: the SSO script, Ecwid's loader and the widgets.
 
-How snippets are rendered and reused lives in :mod:`.snippets`.
+How snippets are rendered and reused lives in :mod:`.snippets`; the response
+headers they call for in :mod:`.response_headers`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ import logging
 import time
 import typing as t
 
-from flask import Response, g, request, url_for
+from flask import url_for
 from markupsafe import Markup
 
-from .identity import Identity, current_identity, resolved_identity
-from .snippets import PageState, existing_page, page_state, render_snippet, script_frame
-from .state import app_state
+from .identity import Identity, current_identity
+from .snippets import (
+    PageState,
+    page_state,
+    remember,
+    render_snippet,
+    script_frame,
+)
 from .store_pages import clean_url_base, store_lang
 from .tokens import SIGN_OUT_REUSE, user_marker
 from .widgets import Embed, check_base_url, script_json, script_src
@@ -87,7 +93,7 @@ def sso_script(page: PageState | None = None) -> Markup:
     if page.state.signer is None or page.script:
         return Markup("")
     page.script = True
-    identity = current_identity()
+    identity = current_identity(page.globals, page.app)
     helper_url = blueprint_urls(page).helper
     frame = script_frame(page, helper_url) if page.memoize else None
     if frame is None:
@@ -99,8 +105,9 @@ def sso_script(page: PageState | None = None) -> Markup:
             helper_url=helper_url,
         )
     before, between, after = frame
-    payload, config = script_json(identity.payload), _config_json(page, identity)
-    return Markup(f"{before}{payload}{between}{config}{after}")  # noqa: S704 - escaped parts
+    config = _config_json(page, identity)
+    # A payload is base64, hex digits, digits and spaces (or ''): quoted, it is script-safe JSON.
+    return Markup(f'{before}"{identity.payload}"{between}{config}{after}')  # noqa: S704
 
 
 #: Browser configs kept per app, past which the memo starts again.
@@ -110,7 +117,7 @@ _CONFIGS_SIZE = 4096
 def _config_json(page: PageState, identity: Identity) -> Markup:
     # A user's config changes only with their nonce, their store login, the script
     # root, and when the reused sign-out token is renewed: encode it once for those.
-    nonce = page.state.sign_out.nonce()
+    nonce = page.state.sign_out.nonce(page.globals, page.request)
     if identity.logged_in and nonce is None:
         return script_json(browser_config(identity, page))  # draws this browser's nonce
     renewal = int(time.time() // SIGN_OUT_REUSE)
@@ -152,7 +159,7 @@ def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup
     )
 
 
-def widget(code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
+def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
     """One widget's embed code, preceded on the page's first widget by the scripts it needs.
 
     A second widget of a kind that lives in a container (store, categories,
@@ -160,95 +167,84 @@ def widget(code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
     only: it is logged as a warning naming the page, and listed on the debug
     page. Cart icons may repeat.
     """
-    page = page_state()
     if code.container_id is not None:
         if code.container_id in page.containers:
             warning = (
-                f"{request.path} renders a second widget into #{code.container_id}: Ecwid"
+                f"{page.request.path} renders a second widget into #{code.container_id}: Ecwid"
                 " fills only the first, so the second stays empty. Keep one widget of each"
                 " kind per page"
             )
             logger.warning("Ecwid SSO: %s", warning)
             page.state.page_warnings.append(warning)
         page.containers.add(code.container_id)
-    return Markup("").join(
-        (
-            sso_script(page),
-            loader(page, lang=lang, base_url=base_url),
-            render_snippet(
-                code.template,
-                page=page,
-                container_id=code.container_id,
-                function=code.function,
-                arguments=code.arguments,
-            ),
-        )
+    if page.memoize and not (page.script or page.loader) and page.state.signer is not None:
+        whole = _first_widget(page, code, lang=lang, base_url=base_url)
+        if whole is not None:
+            return whole
+    script = sso_script(page)
+    scripts = loader(page, lang=lang, base_url=base_url)
+    embed_code = render_snippet(
+        code.template,
+        page=page,
+        container_id=code.container_id,
+        function=code.function,
+        arguments=code.arguments,
     )
+    return Markup(f"{script}{scripts}{embed_code}")  # noqa: S704 - three snippets, all Markup
 
 
-def finish_response(response: Response) -> Response:
-    """The extension's one ``after_request`` hook: :func:`deny_framing`, then :func:`mark_response`.
+#: Marks the memo entries of a page's first widget.
+_FIRST_WIDGET = "first widget"
 
-    Registered on the app, so that it runs after the hooks the app registers
-    once the extension is set up, and sees their headers and policy.
+
+def _first_widget(
+    page: PageState, code: Embed, *, lang: str | None, base_url: str | None
+) -> Markup | None:
+    """What :func:`widget` gives for a page's first widget, assembled from one memo entry.
+
+    Everything but the payload and the browser config is the same from page to
+    page: the SSO script's frame, the loader and the embed code are kept as
+    three strings, per widget, language, base URL and script root. ``None``
+    when an app's own ``sso_script.html`` cannot be split that way.
     """
-    return mark_response(deny_framing(response))
+    state = page.state
+    if lang is None:
+        lang = store_lang(state)
+    base_url = clean_url_base(state) if base_url is None else check_base_url(base_url)
+    key = (_FIRST_WIDGET, code, lang, base_url, page.request.script_root)
+    parts: tuple[str, str, str] | bool | None = state.snippets.get(key)
+    if parts is None:
+        parts = _first_widget_parts(page, code, lang=lang, base_url=base_url) or False
+        remember(state, key, parts)
+    if not isinstance(parts, tuple):
+        return None
+    page.script = page.loader = True
+    identity = current_identity(page.globals, page.app)
+    before, between, after = parts
+    config = _config_json(page, identity)
+    # A payload is base64, hex digits, digits and spaces (or ''): quoted, it is script-safe JSON.
+    return Markup(f'{before}"{identity.payload}"{between}{config}{after}')  # noqa: S704
 
 
-def mark_response(response: Response) -> Response:
-    """Set the cache headers a response's Ecwid content calls for.
-
-    A page with the SSO script varies on the cookie (a cached anonymous page
-    would log a shopper out of the store). A personal one is never stored,
-    whatever the app set: one that carries a payload, a page with the script
-    while a site user is logged in (it holds their sign-out link and login
-    marker, whatever the profile loader said), or one a view marked personal.
-    """
-    request_g = g._get_current_object()
-    app_state().sign_out.set_cookie(response)
-    page = existing_page(request_g)
-    identity = resolved_identity(request_g)
-    if page is None and identity is None:
-        return response  # nothing else of ours on this response
-    page = page or page_state()
-    signed_in = identity is not None and (
-        bool(identity.payload) or (page.script and identity.logged_in)
+def _first_widget_parts(
+    page: PageState, code: Embed, *, lang: str | None, base_url: str | None
+) -> tuple[str, str, str] | None:
+    frame = script_frame(page, blueprint_urls(page).helper)
+    if frame is None:
+        return None
+    settings = page.state.settings
+    scripts = render_snippet(
+        "ecwid_sso/loader.html",
+        page=page,
+        src=script_src(settings.script_url, settings.store_id, lang=lang),
+        base_url=base_url,
     )
-    personal = page.personal or signed_in
-    if not (page.script or personal):
-        return response
-    headers = response.headers
-    # One pass over the headers: a werkzeug lookup of a missing one raises inside.
-    present = {name.lower() for name, _ in headers.items()}
-    if page.script or page.personal:
-        if "vary" not in present:
-            headers.add("Vary", "Cookie")
-        elif "cookie" not in headers["Vary"].lower():
-            response.vary.add("Cookie")
-    if personal:
-        if "cache-control" in present:
-            headers["Cache-Control"] = "private, no-store"
-        else:
-            headers.add("Cache-Control", "private, no-store")
-        for header in _SHARED_CACHE_HEADERS:
-            if header.lower() in present:
-                headers.remove(header)
-    return response
-
-
-#: Headers that would let a cache keep or serve the page: dropped from personal ones.
-_SHARED_CACHE_HEADERS = ("Expires", "CDN-Cache-Control", "Surrogate-Control")
-
-
-def deny_framing(response: Response) -> Response:
-    """Forbid framing the blueprint's HTML pages (clickjacking), merged into the app's CSP."""
-    if request.blueprint != "ecwid_sso" or response.mimetype != "text/html":
-        return response
-    response.headers["X-Frame-Options"] = "DENY"
-    kept = [
-        directive.strip()
-        for directive in response.headers.get("Content-Security-Policy", "").split(";")
-        if directive.strip() and directive.split()[0].lower() != "frame-ancestors"
-    ]
-    response.headers["Content-Security-Policy"] = "; ".join([*kept, "frame-ancestors 'none'"])
-    return response
+    embed_code = render_snippet(
+        code.template,
+        page=page,
+        container_id=code.container_id,
+        function=code.function,
+        arguments=code.arguments,
+    )
+    before, between, after = frame
+    return before, between, f"{after}{scripts}{embed_code}"

@@ -34,6 +34,7 @@ class PageState:
     state: AppState
     app: Flask
     request: Request
+    globals: _AppCtxGlobals
     nonce: str | None
     memoize: bool
     script: bool = False
@@ -52,14 +53,15 @@ def page_state() -> PageState:
         page_request: Request = request._get_current_object()  # type: ignore[attr-defined]
         nonce = csp_nonce(page_request)
         memoize = nonce is None and not app.jinja_env.auto_reload
-        page = PageState(app_state(app), app, page_request, nonce, memoize)
+        page = PageState(app_state(app), app, page_request, page_g, nonce, memoize)
         setattr(page_g, _G_NAME, page)
     return page
 
 
 def existing_page(request_g: _AppCtxGlobals | None = None) -> PageState | None:
     """The current response's :class:`PageState` if something of ours made one, else ``None``."""
-    return t.cast("PageState | None", (g if request_g is None else request_g).get(_G_NAME))
+    page: PageState | None = (g if request_g is None else request_g).get(_G_NAME)
+    return page
 
 
 def mark_personal() -> None:
@@ -98,7 +100,7 @@ def render_snippet(template: str, *, page: PageState | None = None, **context: t
                 return found
     rendered = _render(page, template, {"nonce": page.nonce, **context})
     if key is not None:
-        _remember(page.state, key, rendered)
+        remember(page.state, key, rendered)
     return rendered
 
 
@@ -109,7 +111,8 @@ def _render(page: PageState, template: str, values: dict[str, t.Any]) -> Markup:
     return Markup(text)  # noqa: S704 - an autoescaping .html template rendered it
 
 
-def _remember(state: AppState, key: t.Hashable, value: t.Any) -> None:
+def remember(state: AppState, key: t.Hashable, value: t.Any) -> None:
+    """Keep ``value`` in the app's snippet memo (emptied when it is full)."""
     if len(state.snippets) >= _MEMO_SIZE:
         state.snippets.clear()
     state.snippets[key] = value
@@ -127,7 +130,7 @@ def script_frame(page: PageState, helper_url: str) -> tuple[str, str, str] | Non
     each through ``ecwid_json`` gets ``None``: it is rendered in full every page.
     """
     key = ("sso_script frame", helper_url)
-    frame = page.state.snippets.get(key)
+    frame: tuple[str, str, str] | bool | None = page.state.snippets.get(key)
     if frame is None:
         text = str(
             _render(
@@ -149,5 +152,5 @@ def script_frame(page: PageState, helper_url: str) -> tuple[str, str, str] | Non
             frame = (before, between, after)
         else:
             frame = False
-        _remember(page.state, key, frame)
-    return t.cast("tuple[str, str, str]", frame) if frame else None
+        remember(page.state, key, frame)
+    return frame if isinstance(frame, tuple) else None

@@ -12,7 +12,8 @@ import hmac
 import re
 import secrets
 
-from flask import Response, current_app, g, request
+from flask import Request, Response, current_app, g, request
+from flask.ctx import _AppCtxGlobals
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .cache import TTLCache
@@ -95,9 +96,9 @@ class SignOutTokens:
         g._ecwid_sso_new_nonce = nonce
         return nonce
 
-    def set_cookie(self, response: Response) -> None:
+    def set_cookie(self, response: Response, request_g: _AppCtxGlobals | None = None) -> None:
         """Send the nonce drawn during this request, if any (an ``after_request`` step)."""
-        nonce = g.get("_ecwid_sso_new_nonce")
+        nonce = (g if request_g is None else request_g).get("_ecwid_sso_new_nonce")
         if nonce is None:
             return
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -112,7 +113,14 @@ class SignOutTokens:
             domain=interface.get_cookie_domain(app),
         )
 
-    def nonce(self) -> str | None:
-        """This browser's nonce (drawn during this request, or from its cookie), if any."""
-        nonce = g.get("_ecwid_sso_new_nonce") or request.cookies.get(self.cookie_name)
+    def nonce(
+        self, request_g: _AppCtxGlobals | None = None, page_request: Request | None = None
+    ) -> str | None:
+        """This browser's nonce (drawn during this request, or from its cookie), if any.
+
+        ``request_g`` and ``page_request`` spare the lookups when the caller has them.
+        """
+        nonce = (g if request_g is None else request_g).get("_ecwid_sso_new_nonce") or (
+            request if page_request is None else page_request
+        ).cookies.get(self.cookie_name)
         return nonce if isinstance(nonce, str) and _NONCE.fullmatch(nonce) else None
