@@ -91,9 +91,7 @@ def test_two_processes_without_a_store_differ_by_their_tags() -> None:
 
 def _shared(cache: BaseCache, clock: Clock | None = None) -> SharedClaims:
     clock = clock or Clock()
-    state = SharedState(
-        cache, namespace="test", description="test store", shared=True, clock=clock
-    )
+    state = SharedState(cache, namespace="test", description="test store", shared=True, clock=clock)
     return SharedClaims(state, LocalClaims(), clock=clock)
 
 
