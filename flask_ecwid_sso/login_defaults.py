@@ -48,7 +48,7 @@ def profile(user: t.Any) -> Profile:
 
 def user_id(user: t.Any) -> str | int:
     """The user's ``id`` attribute, else what its ``get_id()`` returns."""
-    value = getattr(user, "id", None)
+    value: str | int | None = getattr(user, "id", None)
     if value is None and callable(getattr(user, "get_id", None)):
         value = user.get_id()
     if value is None:
@@ -57,7 +57,7 @@ def user_id(user: t.Any) -> str | int:
             " @sso.user_id_loader",
             field="userId",
         )
-    return t.cast("str | int", value)
+    return value
 
 
 def logout() -> object:

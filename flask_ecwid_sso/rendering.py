@@ -17,7 +17,6 @@ from .identity import Identity, current_identity
 from .snippets import (
     PageState,
     page_state,
-    remember,
     render_snippet,
     script_frame,
 )
@@ -215,7 +214,7 @@ def _first_widget(
     parts: tuple[str, str, str] | bool | None = state.snippets.get(key)
     if parts is None:
         parts = _first_widget_parts(page, code, lang=lang, base_url=base_url) or False
-        remember(state, key, parts)
+        state.remember(key, parts)
     if not isinstance(parts, tuple):
         return None
     page.script = page.loader = True

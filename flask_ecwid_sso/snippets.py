@@ -75,10 +75,6 @@ def csp_nonce(page_request: Request | None = None) -> str | None:
     return nonce if isinstance(nonce, str) and nonce else None
 
 
-#: Rendered snippets kept per app, past which the memo starts again.
-_MEMO_SIZE = 256
-
-
 def render_snippet(template: str, *, page: PageState | None = None, **context: t.Any) -> Markup:
     """Render one of ``templates/ecwid_sso/`` with ``context`` and the CSP nonce.
 
@@ -100,7 +96,7 @@ def render_snippet(template: str, *, page: PageState | None = None, **context: t
                 return found
     rendered = _render(page, template, {"nonce": page.nonce, **context})
     if key is not None:
-        remember(page.state, key, rendered)
+        page.state.remember(key, rendered)
     return rendered
 
 
@@ -109,13 +105,6 @@ def _render(page: PageState, template: str, values: dict[str, t.Any]) -> Markup:
     snippet = environment.get_template(template)
     text = environment.concat(snippet.root_render_func(snippet.new_context(values, shared=True)))
     return Markup(text)  # noqa: S704 - an autoescaping .html template rendered it
-
-
-def remember(state: AppState, key: t.Hashable, value: t.Any) -> None:
-    """Keep ``value`` in the app's snippet memo (emptied when it is full)."""
-    if len(state.snippets) >= _MEMO_SIZE:
-        state.snippets.clear()
-    state.snippets[key] = value
 
 
 #: Stand-ins for the SSO script's two per-page values, to render its frame once.
@@ -152,5 +141,5 @@ def script_frame(page: PageState, helper_url: str) -> tuple[str, str, str] | Non
             frame = (before, between, after)
         else:
             frame = False
-        remember(page.state, key, frame)
+        page.state.remember(key, frame)
     return frame if isinstance(frame, tuple) else None

@@ -32,6 +32,8 @@ if t.TYPE_CHECKING:
 EXTENSION_KEY = "ecwid_sso"
 #: How long a webhook's ``eventId`` is remembered: Ecwid retries a delivery for 24 hours.
 SEEN_WEBHOOK_TTL = 25 * 3600
+#: Values kept in an app's memo of rendered snippets and store URLs, past which it starts again.
+MEMO_SIZE = 256
 
 
 @dataclasses.dataclass(eq=False)
@@ -49,7 +51,7 @@ class AppState:
     page_warnings: collections.deque[str] = dataclasses.field(
         default_factory=lambda: collections.deque(maxlen=20), repr=False
     )
-    #: Rendered snippets and the blueprint's paths, by what they depend on (see rendering).
+    #: Rendered snippets, store URLs and the blueprint's paths, by what they depend on.
     snippets: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)
     blueprint_urls: dict[str, t.Any] = dataclasses.field(default_factory=dict, repr=False)
     configs: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)
@@ -78,6 +80,12 @@ class AppState:
             customers=CustomerCache(shared, ttl=settings.customer_cache_ttl),
             sign_out=SignOutTokens(),
         )
+
+    def remember(self, key: t.Hashable, value: t.Any) -> None:
+        """Keep ``value`` in :attr:`snippets`, emptied first when it holds ``MEMO_SIZE`` values."""
+        if len(self.snippets) >= MEMO_SIZE:
+            self.snippets.clear()
+        self.snippets[key] = value
 
     def remember_webhook(self, event_id: str) -> bool:
         """Whether ``event_id`` is new to every process sharing the store; remember it if so.
@@ -131,8 +139,9 @@ def app_state(app: Flask | None = None) -> AppState:
     """The extension's state for ``app`` (default: the current app)."""
     app = app or current_app
     try:
-        return t.cast(AppState, app.extensions[EXTENSION_KEY])
+        state: AppState = app.extensions[EXTENSION_KEY]
     except KeyError:
         raise RuntimeError(
             "EcwidSSO is not registered on this app: did you call sso.init_app(app)?"
         ) from None
+    return state

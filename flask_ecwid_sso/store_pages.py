@@ -65,13 +65,14 @@ def clean_url_base(state: AppState | None = None) -> str | None:
     With ``ECWID_CLEAN_URLS`` on it is the base of the :func:`store_route`
     serving this request, else the URL of ``ECWID_STORE_ENDPOINT``.
     """
-    settings = (state or app_state()).settings
+    state = state or app_state()
+    settings = state.settings
     if not settings.clean_urls:
         return None
     if g.get(_G_NAME) and request.endpoint is not None:
         values = dict(request.view_args or {})
         values.pop(STORE_PATH, None)
-        return url_for(request.endpoint, **values)
+        return _store_base(state, request.endpoint, values)
     if settings.store_endpoint is not None:
         return url_for(settings.store_endpoint)
     raise ConfigError(
@@ -80,6 +81,30 @@ def clean_url_base(state: AppState | None = None) -> str | None:
         " set ECWID_STORE_ENDPOINT, or give this page's first widget base_url=",
         key="ECWID_CLEAN_URLS",
     )
+
+
+def _store_base(state: AppState, endpoint: str, values: dict[str, t.Any]) -> str:
+    # url_for is a good part of a store page's work: its answer is kept where it can
+    # depend on nothing but the endpoint, the values and the script root, that is where
+    # no url_defaults function could add values and the URL map ignores hosts.
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    blueprint = endpoint.rpartition(".")[0]
+    if (
+        app.url_map.host_matching
+        or app.subdomain_matching
+        or app.url_default_functions.get(None)
+        or app.url_default_functions.get(blueprint)
+    ):
+        return url_for(endpoint, **values)
+    try:
+        key = (_G_NAME, endpoint, request.script_root, *sorted(values.items()))
+        base: str | None = state.snippets.get(key)
+    except TypeError:  # a value that cannot be a key
+        return url_for(endpoint, **values)
+    if base is None:
+        base = url_for(endpoint, **values)
+        state.remember(key, base)
+    return base
 
 
 def store_lang(state: AppState | None = None) -> str | None:

@@ -8,7 +8,7 @@ import typing as t
 
 import pytest
 from conftest import AppFactory
-from flask import Blueprint, Flask, render_template_string, request, url_for
+from flask import Blueprint, Flask, g, render_template_string, request, url_for
 from flask_babel import Babel
 from helpers import PAGE
 
@@ -125,6 +125,43 @@ def test_the_base_includes_the_blueprints_prefix_and_the_script_root(
     app.register_blueprint(shop_pages, url_prefix="/en")
     page = app.test_client().get("/en/store/Tea", base_url="http://localhost/site/")
     assert base_url_in(page.get_data(as_text=True)) == "/site/en/store/"
+
+
+def test_the_base_follows_the_store_routes_values_page_after_page(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
+
+    @sso.store_route(app, "/<shop>/store/")
+    def shop_store(shop: str) -> str:
+        return render_template_string(PAGE)
+
+    client = app.test_client()
+    for shop_name in ("north", "south", "north", "east"):
+        page = client.get(f"/{shop_name}/store/Tea").get_data(as_text=True)
+        assert base_url_in(page) == f"/{shop_name}/store/"
+
+
+def test_the_base_follows_url_defaults_that_change_per_request(make_app: AppFactory) -> None:
+    # Flask's pattern for a language in every URL: the view never sees it in view_args.
+    sso = EcwidSSO()
+    app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
+
+    @app.url_value_preprocessor
+    def pull_language(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        g.lang = (values or {}).pop("lang", "en")
+
+    @app.url_defaults
+    def add_language(endpoint: str, values: dict[str, t.Any]) -> None:
+        values.setdefault("lang", g.lang)
+
+    @sso.store_route(app, "/<lang>/store/")
+    def store_in_language() -> str:
+        return render_template_string(PAGE)
+
+    client = app.test_client()
+    for lang in ("en", "fr", "en", "de"):
+        page = client.get(f"/{lang}/store/Tea").get_data(as_text=True)
+        assert base_url_in(page) == f"/{lang}/store/"
 
 
 def test_clean_urls_are_off_by_default(make_app: AppFactory) -> None:
