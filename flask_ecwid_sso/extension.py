@@ -34,12 +34,11 @@ from .exceptions import ConfigError, PayloadError
 from .identity import current_identity, forget_identity, profile_of
 from .settings import Settings
 from .signing import SSOSigner
-from .snippets import page_state
 from .state import EXTENSION_KEY, AppState, app_state
 from .store_pages import T_store_view
 from .views import blueprint, exempt_from_csrf
 from .webhooks import WebhookEvent
-from .widgets import EcwidWidgetExtension, StoreOptions, WidgetKind, embed, script_json
+from .widgets import EcwidWidgetExtension, StoreOptions, WidgetKind, script_json
 
 if t.TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -79,7 +78,9 @@ class EcwidSSO:
                 key="SECRET_KEY",
             )
         app.extensions[EXTENSION_KEY] = AppState.create(app, self, settings, self._callbacks)
-        app.jinja_env.globals.update(ecwid_sso_script=self.sso_script, ecwid_widget=self.widget)
+        app.jinja_env.globals.update(
+            ecwid_sso_script=rendering.ecwid_sso_script, ecwid_widget=rendering.ecwid_widget
+        )
         app.jinja_env.filters["ecwid_json"] = script_json
         app.jinja_env.add_extension(EcwidWidgetExtension)
         app.after_request(response_headers.finish_response)
@@ -226,9 +227,7 @@ class EcwidSSO:
         that first call. ``options`` are the store widget's
         :class:`~flask_ecwid_sso.widgets.StoreOptions`, validated.
         """
-        page = page_state()
-        code = embed(kind, page.state.settings.store_id, options)
-        return rendering.widget(page, code, lang=lang, base_url=base_url)
+        return rendering.ecwid_widget(kind, lang=lang, base_url=base_url, **options)
 
     def find_customer(self, email: str) -> Customer | None:
         """The Ecwid customer with exactly this email, or ``None``; cached per app.

@@ -22,7 +22,18 @@ from .snippets import (
 )
 from .store_pages import clean_url_base, store_lang
 from .tokens import SIGN_OUT_REUSE, user_marker
-from .widgets import Embed, check_base_url, script_json, script_src
+from .widgets import (
+    Embed,
+    StoreOptions,
+    WidgetKind,
+    check_base_url,
+    embed,
+    script_json,
+    script_src,
+)
+
+if t.TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 logger = logging.getLogger("flask_ecwid_sso")
 
@@ -156,6 +167,27 @@ def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup
         ),
         base_url=clean_url_base(page.state) if base_url is None else check_base_url(base_url),
     )
+
+
+def ecwid_sso_script() -> Markup:
+    """The ``ecwid_sso_script()`` template global: :meth:`~flask_ecwid_sso.EcwidSSO.sso_script`."""
+    return sso_script()
+
+
+def ecwid_widget(
+    kind: WidgetKind = "store",
+    *,
+    lang: str | None = None,
+    base_url: str | None = None,
+    **options: Unpack[StoreOptions],
+) -> Markup:
+    """The ``ecwid_widget()`` template global: :meth:`~flask_ecwid_sso.EcwidSSO.widget`.
+
+    A plain function, not the bound method, because Jinja calls those faster.
+    """
+    page = page_state()
+    code = embed(kind, page.state.settings.store_id, options)
+    return widget(page, code, lang=lang, base_url=base_url)
 
 
 def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
