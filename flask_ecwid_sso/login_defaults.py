@@ -23,10 +23,11 @@ def current_user() -> t.Any:
     """Flask-Login's ``current_user`` when it is set up and authenticated, else ``None``."""
     if flask_login is None or not hasattr(current_app, "login_manager"):
         return None
-    user = flask_login.current_user
+    # One lookup through the proxy, not one per attribute read.
+    user = flask_login.current_user._get_current_object()
     if user is None or not user.is_authenticated:
         return None
-    return user._get_current_object()
+    return user
 
 
 def profile(user: t.Any) -> Profile:

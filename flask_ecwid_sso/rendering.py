@@ -208,7 +208,14 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
             logger.warning("Ecwid SSO: %s", warning)
             page.state.page_warnings.append(warning)
         page.containers.add(code.container_id)
-    if page.memoize and not (page.script or page.loader) and page.state.signer is not None:
+    if page.memoize and not page.loader:
+        # The usual page: its scripts and this embed code come from the memo, whole.
+        if lang is None:
+            lang = store_lang(page.state)
+        base_url = clean_url_base(page.state) if base_url is None else check_base_url(base_url)
+        if page.script or page.state.signer is None:
+            page.loader = True
+            return Markup(_loader_and_embed(page, code, lang=lang, base_url=base_url))  # noqa: S704
         whole = _first_widget(page, code, lang=lang, base_url=base_url)
         if whole is not None:
             return whole
@@ -224,8 +231,9 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
     return Markup(f"{script}{scripts}{embed_code}")  # noqa: S704 - three snippets, all Markup
 
 
-#: Marks the memo entries of a page's first widget.
+#: Mark the memo entries of a page's first widget, and of a loader with an embed code.
 _FIRST_WIDGET = "first widget"
+_LOADER_AND_EMBED = "loader and embed"
 
 
 def _first_widget(
@@ -239,9 +247,6 @@ def _first_widget(
     when an app's own ``sso_script.html`` cannot be split that way.
     """
     state = page.state
-    if lang is None:
-        lang = store_lang(state)
-    base_url = clean_url_base(state) if base_url is None else check_base_url(base_url)
     key = (_FIRST_WIDGET, code, lang, base_url, page.request.script_root)
     parts: tuple[str, str, str] | bool | None = state.snippets.get(key)
     if parts is None:
@@ -263,19 +268,31 @@ def _first_widget_parts(
     frame = script_frame(page, blueprint_urls(page).helper)
     if frame is None:
         return None
-    settings = page.state.settings
-    scripts = render_snippet(
-        "ecwid_sso/loader.html",
-        page=page,
-        src=script_src(settings.script_url, settings.store_id, lang=lang),
-        base_url=base_url,
-    )
-    embed_code = render_snippet(
-        code.template,
-        page=page,
-        container_id=code.container_id,
-        function=code.function,
-        arguments=code.arguments,
-    )
     before, between, after = frame
-    return before, between, f"{after}{scripts}{embed_code}"
+    return before, between, after + _loader_and_embed(page, code, lang=lang, base_url=base_url)
+
+
+def _loader_and_embed(
+    page: PageState, code: Embed, *, lang: str | None, base_url: str | None
+) -> str:
+    """Ecwid's loader and a widget's embed code, rendered once per widget, language and base."""
+    key = (_LOADER_AND_EMBED, code, lang, base_url)
+    found: str | None = page.state.snippets.get(key)
+    if found is None:
+        settings = page.state.settings
+        scripts = render_snippet(
+            "ecwid_sso/loader.html",
+            page=page,
+            src=script_src(settings.script_url, settings.store_id, lang=lang),
+            base_url=base_url,
+        )
+        embed_code = render_snippet(
+            code.template,
+            page=page,
+            container_id=code.container_id,
+            function=code.function,
+            arguments=code.arguments,
+        )
+        found = f"{scripts}{embed_code}"
+        page.state.remember(key, found)
+    return found

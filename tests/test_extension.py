@@ -302,6 +302,31 @@ def test_many_widgets_load_script_js_and_the_sso_script_once(app: Flask) -> None
     assert html.index("window.ecwid_sso_profile") < html.index("script.js?")
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ecwid_widget('store') }}",
+        "{{ ecwid_widget('store', lang='fr', base_url='/store/') }}{{ ecwid_widget('cart') }}",
+        "{{ ecwid_sso_script() }}{{ ecwid_widget('cart') }}{{ ecwid_widget('search') }}",
+        "{{ ecwid_widget('categories') }}{{ ecwid_sso_script() }}{{ ecwid_widget('store') }}",
+    ],
+)
+def test_reused_snippets_make_the_page_a_full_render_makes(app: Flask, source: str) -> None:
+    @app.get("/t")
+    def page() -> str:
+        return render_template_string(source)
+
+    client = app.test_client()
+    client.get("/login-as/1")
+    pages = [client.get("/t").get_data(as_text=True) for _ in range(2)]
+    app.jinja_env.auto_reload = True  # snippets rendered in full, none reused
+    pages.append(client.get("/t").get_data(as_text=True))
+    payloads = [payload_in(page) for page in pages]
+    assert len(set(payloads)) == 3
+    assert all(check_payload(payload)["userId"] == "1" for payload in payloads)
+    assert len({page.replace(payload, "") for page, payload in zip(pages, payloads)}) == 1
+
+
 def test_the_tag_renders_what_the_function_renders(app: Flask) -> None:
     tag = render(app, '{% ecwid_widget "store" default_product_id=7, categories_per_row=2 %}')
     assert '"defaultProductId=7"' in tag
