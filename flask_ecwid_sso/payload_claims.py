@@ -14,7 +14,8 @@ same second ends in:
 :class:`LocalClaims` needs no shared state: two processes draw the same tag
 with probability 2**-64. :class:`SharedClaims` also claims the tag with an
 atomic add in the shared store, once a minute and not once a page, so that no
-two processes sharing the store ever hold the same tag.
+two processes sharing the store ever hold the same tag. A forked process (a
+worker of ``gunicorn --preload``) draws a tag of its own and claims it anew.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 import secrets
 import threading
 import time
 import typing as t
+import weakref
 from collections.abc import Callable
 
 from .shared_state import SharedState, StoreUnavailable
@@ -78,6 +81,7 @@ class LocalClaims:
         self.tag = _random_tag() if tag is None else tag
         # next() of an itertools.count is atomic: threads never share a number.
         self._count = itertools.count()
+        _IN_THIS_PROCESS.add(self)
 
     def claim(self, user_id: str, now: int) -> tuple[int, str]:
         """``now``, and this process's tag followed by the count of payloads before this one."""
@@ -86,6 +90,9 @@ class LocalClaims:
     def retag(self) -> None:
         """Draw a new tag (the count goes on)."""
         self.tag = _random_tag()
+
+    def _after_fork(self) -> None:
+        self.retag()
 
 
 class SharedClaims:
@@ -118,15 +125,20 @@ class SharedClaims:
         self._renew_at = -math.inf
         self._warned_at = -math.inf
         self._lock = threading.Lock()
+        _IN_THIS_PROCESS.add(self)
 
     def claim(self, user_id: str, now: int) -> tuple[int, str]:
         """The local claim, once this process's tag is its own in the store (or cannot be)."""
-        if self.clock() >= self._renew_at:
-            self._renew()
+        now_by_clock = self.clock()
+        if now_by_clock >= self._renew_at:
+            self._renew(waits=now_by_clock >= self.held_until)
         return self.local.claim(user_id, now)
 
-    def _renew(self) -> None:
-        with self._lock:
+    def _renew(self, *, waits: bool) -> None:
+        # While the tag is still held, a thread that finds another renewing goes on.
+        if not self._lock.acquire(blocking=waits):
+            return
+        try:
             started = self.clock()
             if started < self._renew_at:
                 return  # another thread renewed it meanwhile
@@ -137,6 +149,13 @@ class SharedClaims:
                 self._warn(exc, started)
                 return
             self._renew_at = started + self.renew_every
+        finally:
+            self._lock.release()
+
+    def _after_fork(self) -> None:
+        # The parent's claim is the parent's: the child claims its own new tag.
+        self.held_until = self._renew_at = -math.inf
+        self._lock = threading.Lock()
 
     def _hold_tag(self, started: float) -> None:
         if started < self.held_until:
@@ -160,7 +179,19 @@ class SharedClaims:
         if now - self._warned_at >= 60:
             self._warned_at = now
             logger.warning(
-                "Ecwid SSO: %s; payloads stay unique through this process's random tag until"
-                " it is back (logged once a minute)",
+                "Ecwid SSO: %s; meanwhile payloads stay unique through this process's random"
+                " tag alone (logged once a minute)",
                 exc,
             )
+
+
+#: Every claims object of this process, to draw new tags in a forked child.
+_IN_THIS_PROCESS: weakref.WeakSet[LocalClaims | SharedClaims] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for claims in list(_IN_THIS_PROCESS):
+        claims._after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

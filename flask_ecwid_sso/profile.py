@@ -239,6 +239,7 @@ class Profile:
         """Return :meth:`to_ecwid` as the JSON a payload carries: compact, ASCII only.
 
         Non-ASCII characters are ``\\u`` escapes, as PHP's ``json_encode`` writes them.
+        :meth:`SSOSigner.sign <flask_ecwid_sso.SSOSigner.sign>` signs this text.
         """
         text = '{"email":' + json_string(self.email)
         if self.billing_person is not None:

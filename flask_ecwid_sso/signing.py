@@ -20,7 +20,7 @@ from json.encoder import encode_basestring_ascii as json_string
 
 from .exceptions import ConfigError, LegacyDigestWarning, ProfileError, TokenError
 from .numbers import is_whole_number
-from .payload_claims import Claims, LocalClaims
+from .payload_claims import Claims, LocalClaims, SharedClaims
 from .payloads import (
     MAX_PAYLOAD_LENGTH,
     MAX_TIMESTAMP,
@@ -50,6 +50,9 @@ ECWID_MAX_AGE = 600
 
 _DIGESTS = ("sha256", "sha1")
 _HEX_SIGNATURE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_JSON_WHITESPACE = " \t\n\r"
+#: Claims that hand out only whole seconds and JSON whitespace: what others give is checked.
+_OWN_CLAIMS = (LocalClaims, SharedClaims)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +72,15 @@ def _checked_max_age(max_age: object) -> float:
     if not (math.isfinite(max_age) and max_age >= 0):
         raise ValueError(f"max_age must be a finite number of seconds, 0 or more, not {max_age!r}")
     return max_age
+
+
+def _check_claim(timestamp: object, suffix: object) -> None:
+    if not is_whole_number(timestamp) or not 0 <= timestamp <= MAX_TIMESTAMP:
+        raise ValueError(
+            f"the claims gave a timestamp that is not whole UNIX seconds: {timestamp!r}"
+        )
+    if not isinstance(suffix, str) or suffix.strip(_JSON_WHITESPACE):
+        raise ValueError(f"the claims gave a suffix that is not JSON whitespace: {suffix!r}")
 
 
 class SSOSigner:
@@ -127,11 +139,26 @@ class SSOSigner:
                 stacklevel=2,
             )
         self._mac = hmac.new(secret.encode("utf-8"), digestmod=digest)
-        self.digest: Digest = t.cast(Digest, digest)
-        self.app_field: AppField = "appClientId" if client_id is not None else "appId"
-        self.app_id: str = app_value
+        self._digest: Digest = t.cast(Digest, digest)
+        self._app_field: AppField = "appClientId" if client_id is not None else "appId"
+        self._app_id = app_value
         self.claims: Claims = LocalClaims() if claims is None else claims
-        self._json_head = f'{{"{self.app_field}":{json_string(self.app_id)},"userId":'
+        self._json_head = f'{{"{self._app_field}":{json_string(app_value)},"userId":'
+
+    @property
+    def digest(self) -> Digest:
+        """The HMAC digest: ``"sha256"``, or ``"sha1"`` for legacy stores."""
+        return self._digest
+
+    @property
+    def app_field(self) -> AppField:
+        """The app id's field: ``"appClientId"`` (current apps) or ``"appId"`` (legacy)."""
+        return self._app_field
+
+    @property
+    def app_id(self) -> str:
+        """The app id the payloads name: the app's ``client_id``, or the legacy site id."""
+        return self._app_id
 
     def __repr__(self) -> str:
         return f"<SSOSigner {self.app_field}={self.app_id!r} digest={self.digest!r}>"
@@ -160,7 +187,8 @@ class SSOSigner:
         What this returns, :meth:`verify` accepts (at the time it names): a
         profile whose payload would pass ``max_payload_length`` raises
         :class:`ProfileError`, and a ``timestamp`` outside 0 to
-        253402300799 (the end of year 9999) ``ValueError``.
+        253402300799 (the end of year 9999) ``ValueError``, as does a timestamp
+        or suffix from custom ``claims`` that is not whole seconds or JSON whitespace.
         """
         if isinstance(user_id, str):
             user = user_id
@@ -178,6 +206,8 @@ class SSOSigner:
         suffix = ""
         if timestamp is None:
             timestamp, suffix = self.claims.claim(user, int(time.time()))
+            if type(self.claims) not in _OWN_CLAIMS:
+                _check_claim(timestamp, suffix)
         elif not is_whole_number(timestamp) or not 0 <= timestamp <= MAX_TIMESTAMP:
             raise ValueError(
                 f"timestamp must be whole UNIX seconds from 0 to {MAX_TIMESTAMP}"

@@ -51,7 +51,7 @@ class AppState:
     page_warnings: collections.deque[str] = dataclasses.field(
         default_factory=lambda: collections.deque(maxlen=20), repr=False
     )
-    #: Rendered snippets, store URLs and the blueprint's paths, by what they depend on.
+    #: Rendered snippets and store URLs, by what they depend on (see rendering, store_pages).
     snippets: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)
     blueprint_urls: dict[str, t.Any] = dataclasses.field(default_factory=dict, repr=False)
     configs: dict[t.Hashable, t.Any] = dataclasses.field(default_factory=dict, repr=False)

@@ -86,14 +86,13 @@ def clean_url_base(state: AppState | None = None) -> str | None:
 def _store_base(state: AppState, endpoint: str, values: dict[str, t.Any]) -> str:
     # url_for is a good part of a store page's work: its answer is kept where it can
     # depend on nothing but the endpoint, the values and the script root, that is where
-    # no url_defaults function could add values and the URL map ignores hosts.
+    # no url_defaults function (of the app or any blueprint) could add values and the
+    # URL map ignores hosts.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    blueprint = endpoint.rpartition(".")[0]
     if (
         app.url_map.host_matching
         or app.subdomain_matching
-        or app.url_default_functions.get(None)
-        or app.url_default_functions.get(blueprint)
+        or any(app.url_default_functions.values())
     ):
         return url_for(endpoint, **values)
     try:

@@ -1,7 +1,9 @@
 """The embed code of Ecwid's widgets, and the ``{% ecwid_widget %}`` tag.
 
 Every value that reaches JavaScript goes through :func:`script_json`, which
-cannot be broken out of inside a ``<script>`` element.
+cannot be broken out of inside a ``<script>`` element. The one exception is
+the SSO payload: :meth:`~flask_ecwid_sso.SSOSigner.sign` makes it of base64,
+hex digits, digits and spaces only, so it is JSON once quoted.
 """
 
 from __future__ import annotations

@@ -324,7 +324,9 @@ def test_reused_snippets_make_the_page_a_full_render_makes(app: Flask, source: s
     payloads = [payload_in(page) for page in pages]
     assert len(set(payloads)) == 3
     assert all(check_payload(payload)["userId"] == "1" for payload in payloads)
-    assert len({page.replace(payload, "") for page, payload in zip(pages, payloads)}) == 1
+    assert (
+        len({page.replace(payload, "") for page, payload in zip(pages, payloads, strict=True)}) == 1
+    )
 
 
 def test_the_tag_renders_what_the_function_renders(app: Flask) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import os
 import threading
 import time
 import typing as t
+from pathlib import Path
 
 import pytest
 from cachelib import BaseCache, SimpleCache
-from helpers import CLIENT_SECRET, check_payload
+from helpers import CLIENT_SECRET, ManualClock, check_payload
 from servers import RedisServer
 
 from flask_ecwid_sso import Profile, SSOSigner
@@ -24,14 +28,6 @@ from flask_ecwid_sso.shared_state import SharedState
 
 NOW = 1_750_000_000
 JSON_WHITESPACE = set(" \t\n\r")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_whitespace_numbers_are_distinct_and_only_whitespace() -> None:
@@ -89,18 +85,24 @@ def test_two_processes_without_a_store_differ_by_their_tags() -> None:
     assert a.isdisjoint(b)
 
 
-def _shared(cache: BaseCache, clock: Clock | None = None) -> SharedClaims:
-    clock = clock or Clock()
+def _shared(cache: BaseCache, clock: ManualClock | None = None) -> SharedClaims:
+    clock = clock or ManualClock()
     state = SharedState(cache, namespace="test", description="test store", shared=True, clock=clock)
     return SharedClaims(state, LocalClaims(), clock=clock)
 
 
-def test_processes_sharing_redis_hold_distinct_tags(redis_server: RedisServer) -> None:
+def test_processes_sharing_redis_never_hold_the_same_tag(redis_server: RedisServer) -> None:
+    # Three processes that drew the same tag (the 2**-64 case, forced): Redis's atomic
+    # add leaves it to one of them, and the others draw again.
+    tag = LocalClaims().tag
     workers = [_shared(backend_from_url(redis_server.url)[0]) for _ in range(3)]
+    for worker in workers:
+        worker.local.tag = tag
     handed_out = [worker.claim("u1", NOW) for _ in range(200) for worker in workers]
     assert len(set(handed_out)) == 600
     tags = {worker.local.tag for worker in workers}
     assert len(tags) == 3
+    assert tag in tags
     assert all(suffix[:32] in tags for _, suffix in handed_out)
 
 
@@ -109,7 +111,7 @@ def test_a_tag_held_by_another_process_is_never_used() -> None:
     first = _shared(cache)
     first.claim("u1", NOW)
     second = LocalClaims(tag=first.local.tag)  # the 2**-64 draw, forced
-    late = SharedClaims(first.state, second, clock=Clock())
+    late = SharedClaims(first.state, second, clock=ManualClock())
     _, suffix = late.claim("u1", NOW)
     assert second.tag != first.local.tag
     assert suffix.startswith(second.tag)
@@ -130,7 +132,7 @@ class CountingCache(SimpleCache):
 
 
 def test_the_tag_is_claimed_once_a_minute_not_once_a_page() -> None:
-    cache, clock = CountingCache(), Clock()
+    cache, clock = CountingCache(), ManualClock()
     claims = _shared(cache, clock)
     for _ in range(1000):
         claims.claim("u1", NOW)
@@ -152,7 +154,7 @@ class Down(BaseCache):
 def test_an_unreachable_store_keeps_the_random_tag_and_says_so_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock = Clock()
+    clock = ManualClock()
     claims = _shared(Down(), clock)
     tag = claims.local.tag
     with caplog.at_level(logging.WARNING, "flask_ecwid_sso"):
@@ -166,7 +168,7 @@ def test_an_unreachable_store_keeps_the_random_tag_and_says_so_once(
 
 
 def test_the_claim_is_made_again_once_the_store_is_back() -> None:
-    cache, clock = CountingCache(), Clock()
+    cache, clock = CountingCache(), ManualClock()
     claims = _shared(cache, clock)
     claims.state.cache = Down()
     claims.claim("u1", NOW)
@@ -178,3 +180,39 @@ def test_the_claim_is_made_again_once_the_store_is_back() -> None:
     rival = SharedClaims(claims.state, LocalClaims(tag=claims.local.tag), clock=clock)
     rival.claim("u1", NOW)
     assert rival.local.tag != claims.local.tag
+
+
+def _claim_in_a_forked_child(claims: LocalClaims | SharedClaims) -> tuple[int, str]:
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which coverage does not follow
+        os.close(reader)
+        os.write(writer, json.dumps(claims.claim("u1", NOW)).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as answer:
+        timestamp, suffix = json.loads(answer.read())
+    os.waitpid(child, 0)
+    return timestamp, suffix
+
+
+def test_a_forked_worker_draws_a_tag_of_its_own() -> None:
+    # gunicorn --preload: the app, and its claims, are made before the workers fork.
+    claims = LocalClaims()
+    parent = [claims.claim("u1", NOW) for _ in range(3)]
+    child = _claim_in_a_forked_child(claims)
+    assert child not in parent
+    assert not child[1].startswith(claims.tag)
+
+
+def test_a_forked_worker_claims_its_own_tag_in_the_store(tmp_path: Path) -> None:
+    cache, _ = backend_from_url(tmp_path.as_uri())
+    claims = _shared(cache)
+    parent = claims.claim("u1", NOW)
+    assert claims.held_until > -math.inf
+    child = _claim_in_a_forked_child(claims)
+    assert child != parent
+    assert not child[1].startswith(claims.local.tag)
+    rival = SharedClaims(claims.state, LocalClaims(tag=child[1][:32]), clock=ManualClock())
+    rival.claim("u1", NOW)
+    assert rival.local.tag != child[1][:32]  # the child's tag is claimed in the store

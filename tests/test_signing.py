@@ -311,6 +311,41 @@ def test_payloads_carry_the_current_second(signer: SSOSigner) -> None:
     assert abs(int(signer.sign("busy", JOHN).split(" ")[2]) - time.time()) <= 1
 
 
+class CustomClaims:
+    def __init__(self, timestamp: object, suffix: object) -> None:
+        self.answer = (timestamp, suffix)
+
+    def claim(self, user_id: str, now: int) -> tuple[int, str]:
+        return self.answer  # type: ignore[return-value]
+
+
+def test_custom_claims_may_hand_out_whitespace_and_whole_seconds() -> None:
+    signer = SSOSigner(CLIENT_SECRET, client_id="my-cool-app", claims=CustomClaims(TS, " \t\n"))
+    payload = signer.sign("234", JOHN)
+    assert base64.b64decode(payload.split(" ")[0]).endswith(b"} \t\n")
+    assert signer.verify(payload, now=TS).user_id == "234"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "suffix"),
+    [(TS, '";alert(1);//'), (TS, "\u00a0"), (TS, None), ('1";alert(1)', ""), (1.5, ""), (-1, "")],
+)
+def test_custom_claims_that_would_break_the_payload_are_refused(
+    timestamp: object, suffix: object
+) -> None:
+    signer = SSOSigner(
+        CLIENT_SECRET, client_id="my-cool-app", claims=CustomClaims(timestamp, suffix)
+    )
+    with pytest.raises(ValueError, match="claims gave"):
+        signer.sign("234", JOHN)
+
+
+@pytest.mark.parametrize("name", ["app_id", "app_field", "digest"])
+def test_a_signers_settings_cannot_drift_from_its_key(signer: SSOSigner, name: str) -> None:
+    with pytest.raises(AttributeError):
+        setattr(signer, name, "other")
+
+
 def test_an_explicit_timestamp_reproduces_a_known_payload(signer: SSOSigner) -> None:
     first = signer.sign("234", JOHN, timestamp=TS)
     assert first == signer.sign("234", JOHN, timestamp=TS) == C1

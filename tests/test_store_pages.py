@@ -164,6 +164,32 @@ def test_the_base_follows_url_defaults_that_change_per_request(make_app: AppFact
         assert base_url_in(page) == f"/{lang}/store/"
 
 
+def test_the_base_follows_a_parent_blueprints_url_defaults(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
+    site = Blueprint("site", __name__, url_prefix="/<lang>")
+    shop_pages = Blueprint("shop", __name__)
+
+    @site.url_value_preprocessor
+    def pull_language(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
+        g.lang = (values or {}).pop("lang", "en")
+
+    @site.url_defaults
+    def add_language(endpoint: str, values: dict[str, t.Any]) -> None:
+        values.setdefault("lang", g.lang)
+
+    @sso.store_route(shop_pages, "/store/")
+    def nested_store() -> str:
+        return render_template_string(PAGE)
+
+    site.register_blueprint(shop_pages)
+    app.register_blueprint(site)
+    client = app.test_client()
+    for lang in ("en", "fr", "de"):
+        page = client.get(f"/{lang}/store/Tea").get_data(as_text=True)
+        assert base_url_in(page) == f"/{lang}/store/"
+
+
 def test_clean_urls_are_off_by_default(make_app: AppFactory) -> None:
     page = shop(make_app).test_client().get("/boutique/Coffee").get_data(as_text=True)
     assert "cleanUrls" not in page
