@@ -49,6 +49,18 @@ def rounds(ours: Callable[[], None], baseline: Callable[[], None], count: int) -
     )
 
 
+def timed_row(name: str, timing: Timing, calls: int, *, at_most: float | None = None) -> Row:
+    """A row for ``timing`` of ``calls`` calls a round; its goal is a ratio of ``at_most``."""
+    return Row(
+        name,
+        per_call(timing.ours, calls),
+        per_call(timing.baseline, calls),
+        timing.ratio,
+        "-" if at_most is None else f"<= {at_most}",
+        at_most is None or timing.ratio <= at_most,
+    )
+
+
 def per_call(seconds: float, calls: int) -> str:
     micros = seconds / calls * 1e6
     return f"{micros:,.1f} µs" if micros < 10_000 else f"{micros / 1000:,.1f} ms"

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
-from common import Row, per_call, rounds
+from common import Row, per_call, rounds, timed_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -79,22 +79,8 @@ def bench_sign(quick: bool) -> list[Row]:
     built = rounds(ours, baseline, count)
     prebuilt = rounds(ours_prebuilt, baseline, count)
     return [
-        Row(
-            "sign",
-            per_call(built.ours, calls),
-            per_call(built.baseline, calls),
-            built.ratio,
-            "<= 2.0",
-            built.ratio <= 2.0,
-        ),
-        Row(
-            "sign (Profile built outside the loop, for information)",
-            per_call(prebuilt.ours, calls),
-            per_call(prebuilt.baseline, calls),
-            prebuilt.ratio,
-            "-",
-            True,
-        ),
+        timed_row("sign", built, calls, at_most=2.0),
+        timed_row("sign (Profile built outside the loop, for information)", prebuilt, calls),
     ]
 
 
@@ -135,22 +121,8 @@ def bench_page(quick: bool, workdir: Path) -> list[Row]:
     widget = rounds(load(full), load(no_widget), count)
     everything = rounds(load(full), load(bare), count)
     return [
-        Row(
-            "page (widget left out)",
-            per_call(widget.ours, calls),
-            per_call(widget.baseline, calls),
-            widget.ratio,
-            "<= 1.2",
-            widget.ratio <= 1.2,
-        ),
-        Row(
-            "page (no Ecwid at all, for information)",
-            per_call(everything.ours, calls),
-            per_call(everything.baseline, calls),
-            everything.ratio,
-            "-",
-            True,
-        ),
+        timed_row("page (widget left out)", widget, calls, at_most=1.2),
+        timed_row("page (no Ecwid at all, for information)", everything, calls),
     ]
 
 
@@ -196,14 +168,7 @@ def bench_lookup(quick: bool) -> list[Row]:
             plain()
             fresh = time.perf_counter() - started
     return [
-        Row(
-            "lookup",
-            per_call(timing.ours, lookups),
-            per_call(timing.baseline, lookups),
-            timing.ratio,
-            "<= 1.15",
-            timing.ratio <= 1.15,
-        ),
+        timed_row("lookup", timing, lookups, at_most=1.15),
         Row(
             "lookup (requests.get per call, for information)",
             per_call(timing.ours, lookups),

@@ -156,16 +156,30 @@ def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup
             )
         return Markup("")
     page.loader = True
+    return _loader_code(
+        page,
+        lang=store_lang(page.state) if lang is None else lang,
+        base_url=clean_url_base(page.state) if base_url is None else check_base_url(base_url),
+    )
+
+
+def _loader_code(page: PageState, *, lang: str | None, base_url: str | None) -> Markup:
     settings = page.state.settings
     return render_snippet(
         "ecwid_sso/loader.html",
         page=page,
-        src=script_src(
-            settings.script_url,
-            settings.store_id,
-            lang=store_lang(page.state) if lang is None else lang,
-        ),
-        base_url=clean_url_base(page.state) if base_url is None else check_base_url(base_url),
+        src=script_src(settings.script_url, settings.store_id, lang=lang),
+        base_url=base_url,
+    )
+
+
+def _embed_code(page: PageState, code: Embed) -> Markup:
+    return render_snippet(
+        code.template,
+        page=page,
+        container_id=code.container_id,
+        function=code.function,
+        arguments=code.arguments,
     )
 
 
@@ -221,14 +235,7 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
             return whole
     script = sso_script(page)
     scripts = loader(page, lang=lang, base_url=base_url)
-    embed_code = render_snippet(
-        code.template,
-        page=page,
-        container_id=code.container_id,
-        function=code.function,
-        arguments=code.arguments,
-    )
-    return Markup(f"{script}{scripts}{embed_code}")  # noqa: S704 - three snippets, all Markup
+    return Markup(f"{script}{scripts}{_embed_code(page, code)}")  # noqa: S704 - all Markup
 
 
 #: Mark the memo entries of a page's first widget, and of a loader with an embed code.
@@ -279,20 +286,7 @@ def _loader_and_embed(
     key = (_LOADER_AND_EMBED, code, lang, base_url)
     found: str | None = page.state.snippets.get(key)
     if found is None:
-        settings = page.state.settings
-        scripts = render_snippet(
-            "ecwid_sso/loader.html",
-            page=page,
-            src=script_src(settings.script_url, settings.store_id, lang=lang),
-            base_url=base_url,
-        )
-        embed_code = render_snippet(
-            code.template,
-            page=page,
-            container_id=code.container_id,
-            function=code.function,
-            arguments=code.arguments,
-        )
-        found = f"{scripts}{embed_code}"
+        loader_code = _loader_code(page, lang=lang, base_url=base_url)
+        found = f"{loader_code}{_embed_code(page, code)}"
         page.state.remember(key, found)
     return found

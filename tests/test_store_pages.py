@@ -141,18 +141,22 @@ def test_the_base_follows_the_store_routes_values_page_after_page(make_app: AppF
         assert base_url_in(page) == f"/{shop_name}/store/"
 
 
-def test_the_base_follows_url_defaults_that_change_per_request(make_app: AppFactory) -> None:
-    # Flask's pattern for a language in every URL: the view never sees it in view_args.
-    sso = EcwidSSO()
-    app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
+def language_in_every_url(scaffold: Flask | Blueprint) -> None:
+    """Flask's pattern for a language in every URL: the views never see it in view_args."""
 
-    @app.url_value_preprocessor
+    @scaffold.url_value_preprocessor
     def pull_language(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
         g.lang = (values or {}).pop("lang", "en")
 
-    @app.url_defaults
+    @scaffold.url_defaults
     def add_language(endpoint: str, values: dict[str, t.Any]) -> None:
         values.setdefault("lang", g.lang)
+
+
+def test_the_base_follows_url_defaults_that_change_per_request(make_app: AppFactory) -> None:
+    sso = EcwidSSO()
+    app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
+    language_in_every_url(app)
 
     @sso.store_route(app, "/<lang>/store/")
     def store_in_language() -> str:
@@ -168,15 +172,8 @@ def test_the_base_follows_a_parent_blueprints_url_defaults(make_app: AppFactory)
     sso = EcwidSSO()
     app = make_app(sso=sso, ECWID_CLEAN_URLS=True)
     site = Blueprint("site", __name__, url_prefix="/<lang>")
+    language_in_every_url(site)
     shop_pages = Blueprint("shop", __name__)
-
-    @site.url_value_preprocessor
-    def pull_language(endpoint: str | None, values: dict[str, t.Any] | None) -> None:
-        g.lang = (values or {}).pop("lang", "en")
-
-    @site.url_defaults
-    def add_language(endpoint: str, values: dict[str, t.Any]) -> None:
-        values.setdefault("lang", g.lang)
 
     @sso.store_route(shop_pages, "/store/")
     def nested_store() -> str:
