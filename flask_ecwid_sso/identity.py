@@ -49,26 +49,32 @@ class Identity(t.NamedTuple):
 NOBODY = Identity()
 
 
-def current_identity(request_g: _AppCtxGlobals | None = None, app: Flask | None = None) -> Identity:
+def current_identity(
+    request_g: _AppCtxGlobals | None = None,
+    app: Flask | None = None,
+    state: AppState | None = None,
+) -> Identity:
     """The identity of the current request, worked out on first use.
 
-    ``request_g`` and ``app`` (the request's ``g`` and app) spare the lookups
-    when the caller has them.
+    ``request_g``, ``app`` and ``state`` (the request's ``g``, its app and the
+    app's state) spare the lookups when the caller has them.
     """
-    if request_g is None:
-        request_g = g._get_current_object()
-    identity: Identity | None = request_g.get(_G_NAME)
+    # The namespace of g itself: its get() and setattr() are Python calls, and this runs
+    # on every page.
+    namespace = vars(g._get_current_object() if request_g is None else request_g)
+    identity: Identity | None = namespace.get(_G_NAME)
     if identity is None:
         if app is None:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-        identity = _resolve(app_state(app), app)
-        setattr(request_g, _G_NAME, identity)
+        identity = namespace[_G_NAME] = _resolve(state or app_state(app), app)
     return identity
 
 
 def resolved_identity(request_g: _AppCtxGlobals | None = None) -> Identity | None:
     """The identity of the current request if something asked for it already, else ``None``."""
-    identity: Identity | None = (g if request_g is None else request_g).get(_G_NAME)
+    identity: Identity | None = vars(
+        g._get_current_object() if request_g is None else request_g
+    ).get(_G_NAME)
     return identity
 
 

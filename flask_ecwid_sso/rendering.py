@@ -82,7 +82,7 @@ class BlueprintUrls(t.NamedTuple):
 def blueprint_urls(page: PageState) -> BlueprintUrls:
     """The paths of the blueprint's routes and of the browser helper, for this request."""
     known = page.state.blueprint_urls
-    root = page.request.script_root
+    root = page.request.root_path
     urls = known.get(root)
     if urls is None:
         urls = known[root] = BlueprintUrls(
@@ -128,10 +128,10 @@ def _config_json(page: PageState, identity: Identity) -> Markup:
     # A user's config changes only with their nonce, their store login, the script
     # root, and when the reused sign-out token is renewed: encode it once for those.
     nonce = page.state.sign_out.nonce(page.globals, page.request)
-    if identity.logged_in and nonce is None:
+    if identity.user is not None and nonce is None:
         return script_json(browser_config(identity, page))  # draws this browser's nonce
     renewal = int(time.time() // SIGN_OUT_REUSE)
-    key = (nonce, identity.user_id, bool(identity.payload), page.request.script_root, renewal)
+    key = (nonce, identity.user_id, bool(identity.payload), page.request.root_path, renewal)
     configs = page.state.configs
     found: Markup | None = configs.get(key)
     if found is None:
@@ -224,9 +224,13 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
         page.containers.add(code.container_id)
     if page.memoize and not page.loader:
         # The usual page: its scripts and this embed code come from the memo, whole.
+        state = page.state
         if lang is None:
-            lang = store_lang(page.state)
-        base_url = clean_url_base(page.state) if base_url is None else check_base_url(base_url)
+            lang = store_lang(state)
+        if base_url is not None:
+            base_url = check_base_url(base_url)
+        elif state.settings.clean_urls:
+            base_url = clean_url_base(state)
         if page.script or page.state.signer is None:
             page.loader = True
             return Markup(_loader_and_embed(page, code, lang=lang, base_url=base_url))  # noqa: S704
@@ -254,7 +258,7 @@ def _first_widget(
     when an app's own ``sso_script.html`` cannot be split that way.
     """
     state = page.state
-    key = (_FIRST_WIDGET, code, lang, base_url, page.request.script_root)
+    key = (_FIRST_WIDGET, code, lang, base_url, page.request.root_path)
     parts: tuple[str, str, str] | bool | None = state.snippets.get(key)
     if parts is None:
         parts = _first_widget_parts(page, code, lang=lang, base_url=base_url) or False
@@ -262,7 +266,7 @@ def _first_widget(
     if not isinstance(parts, tuple):
         return None
     page.script = page.loader = True
-    identity = current_identity(page.globals, page.app)
+    identity = current_identity(page.globals, page.app, state)
     before, between, after = parts
     config = _config_json(page, identity)
     # A payload is base64, hex digits, digits and spaces (or ''): quoted, it is script-safe JSON.

@@ -46,21 +46,25 @@ class PageState:
 def page_state() -> PageState:
     """The current response's :class:`PageState`, made on first use."""
     # The proxies are looked up once here, not by every part of the page.
+    # g's namespace itself, as its get() and setattr() are Python calls.
     page_g = g._get_current_object()
-    page: PageState | None = page_g.get(_G_NAME)
+    namespace = vars(page_g)
+    page: PageState | None = namespace.get(_G_NAME)
     if page is None:
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         page_request: Request = request._get_current_object()  # type: ignore[attr-defined]
         nonce = csp_nonce(page_request)
         memoize = nonce is None and not app.jinja_env.auto_reload
         page = PageState(app_state(app), app, page_request, page_g, nonce, memoize)
-        setattr(page_g, _G_NAME, page)
+        namespace[_G_NAME] = page
     return page
 
 
 def existing_page(request_g: _AppCtxGlobals | None = None) -> PageState | None:
     """The current response's :class:`PageState` if something of ours made one, else ``None``."""
-    page: PageState | None = (g if request_g is None else request_g).get(_G_NAME)
+    page: PageState | None = vars(g._get_current_object() if request_g is None else request_g).get(
+        _G_NAME
+    )
     return page
 
 

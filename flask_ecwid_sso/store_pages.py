@@ -96,7 +96,7 @@ def _store_base(state: AppState, endpoint: str, values: dict[str, t.Any]) -> str
     ):
         return url_for(endpoint, **values)
     try:
-        key = (_G_NAME, endpoint, request.script_root, *sorted(values.items()))
+        key = (_G_NAME, endpoint, request.root_path, *sorted(values.items()))
         base: str | None = state.snippets.get(key)
     except TypeError:  # a value that cannot be a key
         return url_for(endpoint, **values)
