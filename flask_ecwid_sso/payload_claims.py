@@ -36,13 +36,15 @@ from .shared_state import SharedState, StoreUnavailable
 logger = logging.getLogger("flask_ecwid_sso")
 
 #: JSON's four whitespace characters: two bits each.
-_WHITESPACE = " \t\n\r"
+JSON_WHITESPACE = " \t\n\r"
 #: Each hexadecimal digit as two whitespace characters (its high bits, then its low bits).
 _HEX_AS_WHITESPACE = str.maketrans(
-    {f"{value:x}": _WHITESPACE[value >> 2] + _WHITESPACE[value & 3] for value in range(16)}
+    {f"{value:x}": JSON_WHITESPACE[value >> 2] + JSON_WHITESPACE[value & 3] for value in range(16)}
 )
 #: A tag as 32 base-4 digits, for its key in the store.
-_WHITESPACE_AS_DIGITS = str.maketrans({char: str(value) for value, char in enumerate(_WHITESPACE)})
+_WHITESPACE_AS_DIGITS = str.maketrans(
+    {char: str(value) for value, char in enumerate(JSON_WHITESPACE)}
+)
 #: How long a claimed tag stays claimed after its last renewal, in seconds: longer than
 #: Ecwid accepts a payload (600 s), so a payload of a tag's last holder is dead before
 #: another process can hold the tag.
@@ -60,7 +62,7 @@ def whitespace_number(number: int) -> str:
 
 def _random_tag() -> str:
     bits = secrets.randbits(64)
-    return "".join(_WHITESPACE[(bits >> shift) & 3] for shift in range(0, 64, 2))
+    return "".join(JSON_WHITESPACE[(bits >> shift) & 3] for shift in range(0, 64, 2))
 
 
 class Claims(t.Protocol):

@@ -34,6 +34,7 @@ __all__ = [
     "decode_message",
     "decode_payload",
     "payload_signature",
+    "signed_text",
     "split_payload",
 ]
 
@@ -149,9 +150,14 @@ def app_field_of(data: Mapping[str, t.Any]) -> AppField | None:
     return None
 
 
+def signed_text(message: str, timestamp: str) -> bytes:
+    """What a payload's signature covers: the ASCII text ``"MESSAGE TIMESTAMP"``."""
+    return f"{message} {timestamp}".encode("ascii")
+
+
 def payload_signature(key: bytes, message: str, timestamp: str, digest: str) -> str:
     """The lowercase hex HMAC Ecwid expects over ``"MESSAGE TIMESTAMP"``."""
-    return hmac.digest(key, f"{message} {timestamp}".encode("ascii"), digest).hex()
+    return hmac.digest(key, signed_text(message, timestamp), digest).hex()
 
 
 def decode_payload(payload: str | bytes, *, now: float | None = None) -> DecodedPayload:

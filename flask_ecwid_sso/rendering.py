@@ -114,6 +114,11 @@ def sso_script(page: PageState | None = None) -> Markup:
             config=browser_config(identity, page),
             helper_url=helper_url,
         )
+    return _fill_frame(frame, page, identity)
+
+
+def _fill_frame(frame: tuple[str, str, str], page: PageState, identity: Identity) -> Markup:
+    """The SSO script's frame (and what follows it) with this page's payload and config."""
     before, between, after = frame
     config = _config_json(page, identity)
     # A payload is base64, hex digits, digits and spaces (or ''): quoted, it is script-safe JSON.
@@ -128,7 +133,7 @@ def _config_json(page: PageState, identity: Identity) -> Markup:
     # A user's config changes only with their nonce, their store login, the script
     # root, and when the reused sign-out token is renewed: encode it once for those.
     nonce = page.state.sign_out.nonce(page.globals, page.request)
-    if identity.user is not None and nonce is None:
+    if identity.logged_in and nonce is None:
         return script_json(browser_config(identity, page))  # draws this browser's nonce
     renewal = int(time.time() // SIGN_OUT_REUSE)
     key = (nonce, identity.user_id, bool(identity.payload), page.request.root_path, renewal)
@@ -231,7 +236,7 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
             base_url = check_base_url(base_url)
         elif state.settings.clean_urls:
             base_url = clean_url_base(state)
-        if page.script or page.state.signer is None:
+        if page.script or state.signer is None:
             page.loader = True
             return Markup(_loader_and_embed(page, code, lang=lang, base_url=base_url))  # noqa: S704
         whole = _first_widget(page, code, lang=lang, base_url=base_url)
@@ -266,11 +271,7 @@ def _first_widget(
     if not isinstance(parts, tuple):
         return None
     page.script = page.loader = True
-    identity = current_identity(page.globals, page.app, state)
-    before, between, after = parts
-    config = _config_json(page, identity)
-    # A payload is base64, hex digits, digits and spaces (or ''): quoted, it is script-safe JSON.
-    return Markup(f'{before}"{identity.payload}"{between}{config}{after}')  # noqa: S704
+    return _fill_frame(parts, page, current_identity(page.globals, page.app, state))
 
 
 def _first_widget_parts(

@@ -20,7 +20,7 @@ from json.encoder import encode_basestring_ascii as json_string
 
 from .exceptions import ConfigError, LegacyDigestWarning, ProfileError, TokenError
 from .numbers import is_whole_number
-from .payload_claims import Claims, LocalClaims, SharedClaims
+from .payload_claims import JSON_WHITESPACE, Claims, LocalClaims, SharedClaims
 from .payloads import (
     MAX_PAYLOAD_LENGTH,
     MAX_TIMESTAMP,
@@ -31,6 +31,7 @@ from .payloads import (
     checked_now,
     decode_message,
     decode_payload,
+    signed_text,
     split_payload,
 )
 from .profile import Profile
@@ -50,7 +51,6 @@ ECWID_MAX_AGE = 600
 
 _DIGESTS = ("sha256", "sha1")
 _HEX_SIGNATURE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_JSON_WHITESPACE = " \t\n\r"
 #: Claims that hand out only whole seconds and JSON whitespace: what others give is checked.
 _OWN_CLAIMS = (LocalClaims, SharedClaims)
 
@@ -79,7 +79,7 @@ def _check_claim(timestamp: object, suffix: object) -> None:
         raise ValueError(
             f"the claims gave a timestamp that is not whole UNIX seconds: {timestamp!r}"
         )
-    if not isinstance(suffix, str) or suffix.strip(_JSON_WHITESPACE):
+    if not isinstance(suffix, str) or suffix.strip(JSON_WHITESPACE):
         raise ValueError(f"the claims gave a suffix that is not JSON whitespace: {suffix!r}")
 
 
@@ -166,7 +166,7 @@ class SSOSigner:
     def _signature(self, message: str, timestamp: str) -> str:
         # A copy of the keyed HMAC spares hashing the key again.
         mac = self._mac.copy()
-        mac.update(f"{message} {timestamp}".encode("ascii"))
+        mac.update(signed_text(message, timestamp))
         return mac.hexdigest()
 
     def sign(
