@@ -23,7 +23,8 @@ from .state import AppState, app_state
 
 logger = logging.getLogger("flask_ecwid_sso")
 
-_G_NAME = "_ecwid_sso_identity"
+#: Where on ``g`` the request's :class:`Identity` lives.
+IDENTITY_KEY = "_ecwid_sso_identity"
 
 
 class Identity(t.NamedTuple):
@@ -62,25 +63,17 @@ def current_identity(
     # The namespace of g itself: its get() and setattr() are Python calls, and this runs
     # on every page.
     namespace = vars(g._get_current_object() if request_g is None else request_g)
-    identity: Identity | None = namespace.get(_G_NAME)
+    identity: Identity | None = namespace.get(IDENTITY_KEY)
     if identity is None:
         if app is None:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-        identity = namespace[_G_NAME] = _resolve(state or app_state(app), app)
-    return identity
-
-
-def resolved_identity(request_g: _AppCtxGlobals | None = None) -> Identity | None:
-    """The identity of the current request if something asked for it already, else ``None``."""
-    identity: Identity | None = vars(
-        g._get_current_object() if request_g is None else request_g
-    ).get(_G_NAME)
+        identity = namespace[IDENTITY_KEY] = _resolve(state or app_state(app), app)
     return identity
 
 
 def forget_identity() -> None:
     """Drop the request's identity, after a login or logout changed it."""
-    g.pop(_G_NAME, None)
+    g.pop(IDENTITY_KEY, None)
 
 
 def profile_of(callbacks: Callbacks, user: t.Any) -> Profile | None:

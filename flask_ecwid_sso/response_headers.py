@@ -5,11 +5,12 @@ One ``after_request`` hook, :func:`finish_response`, sets them all.
 
 from __future__ import annotations
 
-from flask import Request, Response, g, request
+from flask import Response, g, request
 
-from .identity import Identity, resolved_identity
-from .snippets import PageState, existing_page, page_state
+from .identity import IDENTITY_KEY, Identity
+from .snippets import PAGE_KEY, PageState, page_state
 from .state import app_state
+from .tokens import NEW_NONCE_KEY
 
 
 def finish_response(response: Response) -> Response:
@@ -18,16 +19,23 @@ def finish_response(response: Response) -> Response:
     Registered on the app, so that it runs after the hooks the app registers
     once the extension is set up, and sees their headers and policy.
     """
-    # The proxies are looked up once here, or not at all when the page has them.
-    request_g = g._get_current_object()
-    page = existing_page(request_g)
+    # It runs on every response: g's namespace is read once, and the proxies are
+    # looked up only when the page has not got them.
+    namespace = vars(g._get_current_object())
+    page: PageState | None = namespace.get(PAGE_KEY)
     if page is None:
         state, page_request = app_state(), request._get_current_object()  # type: ignore[attr-defined]
     else:
         state, page_request = page.state, page.request
-    state.sign_out.set_cookie(response, request_g)
-    deny_framing(response, page_request)
-    return mark_response(response, page, resolved_identity(request_g))
+    nonce = namespace.get(NEW_NONCE_KEY)
+    if nonce is not None:
+        state.sign_out.set_cookie(response, nonce)
+    if page_request.blueprint == "ecwid_sso":
+        deny_framing(response)
+    identity: Identity | None = namespace.get(IDENTITY_KEY)
+    if page is None and identity is None:
+        return response  # nothing of ours on this response
+    return mark_response(response, page, identity)
 
 
 def mark_response(
@@ -75,10 +83,12 @@ def mark_response(
 _SHARED_CACHE_HEADERS = ("expires", "cdn-cache-control", "surrogate-control")
 
 
-def deny_framing(response: Response, page_request: Request | None = None) -> Response:
-    """Forbid framing the blueprint's HTML pages (clickjacking), merged into the app's CSP."""
-    blueprint = (request if page_request is None else page_request).blueprint
-    if blueprint != "ecwid_sso" or response.mimetype != "text/html":
+def deny_framing(response: Response) -> Response:
+    """Forbid framing an HTML response (clickjacking), merged into the app's CSP.
+
+    :func:`finish_response` calls it for the blueprint's responses.
+    """
+    if response.mimetype != "text/html":
         return response
     response.headers["X-Frame-Options"] = "DENY"
     kept = [

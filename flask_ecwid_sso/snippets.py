@@ -9,7 +9,6 @@ script) is rendered once per app.
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 import typing as t
 
@@ -20,27 +19,57 @@ from markupsafe import Markup
 from .state import AppState, app_state
 from .widgets import script_json
 
-_G_NAME = "_ecwid_sso_page"
+#: Where on ``g`` the response's :class:`PageState` lives.
+PAGE_KEY = "_ecwid_sso_page"
 
 
-@dataclasses.dataclass
 class PageState:
     """What one response has carried so far, and what its snippets are made with.
 
     ``memoize`` says whether snippets may be reused from earlier pages: not
     with a CSP nonce (unique to the page) nor while templates auto-reload.
+    ``containers`` holds the ids of the widget containers on the page so far.
     """
 
-    state: AppState
-    app: Flask
-    request: Request
-    globals: _AppCtxGlobals
-    nonce: str | None
-    memoize: bool
-    script: bool = False
-    loader: bool = False
-    personal: bool = False
-    containers: set[str] = dataclasses.field(default_factory=set)
+    # Made on every page that shows Ecwid: slots, and no dataclass machinery.
+    __slots__ = (
+        "app",
+        "containers",
+        "globals",
+        "loader",
+        "memoize",
+        "nonce",
+        "personal",
+        "request",
+        "script",
+        "state",
+    )
+
+    def __init__(
+        self,
+        state: AppState,
+        app: Flask,
+        request: Request,
+        request_globals: _AppCtxGlobals,
+        nonce: str | None,
+        memoize: bool,
+    ) -> None:
+        self.state = state
+        self.app = app
+        self.request = request
+        self.globals = request_globals
+        self.nonce = nonce
+        self.memoize = memoize
+        self.script = False
+        self.loader = False
+        self.personal = False
+        self.containers: set[str] = set()
+
+    def __repr__(self) -> str:
+        return (
+            f"<PageState script={self.script} loader={self.loader} personal={self.personal}"
+            f" containers={sorted(self.containers)}>"
+        )
 
 
 def page_state() -> PageState:
@@ -49,22 +78,14 @@ def page_state() -> PageState:
     # g's namespace itself, as its get() and setattr() are Python calls.
     page_g = g._get_current_object()
     namespace = vars(page_g)
-    page: PageState | None = namespace.get(_G_NAME)
+    page: PageState | None = namespace.get(PAGE_KEY)
     if page is None:
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         page_request: Request = request._get_current_object()  # type: ignore[attr-defined]
         nonce = csp_nonce(page_request)
         memoize = nonce is None and not app.jinja_env.auto_reload
         page = PageState(app_state(app), app, page_request, page_g, nonce, memoize)
-        namespace[_G_NAME] = page
-    return page
-
-
-def existing_page(request_g: _AppCtxGlobals | None = None) -> PageState | None:
-    """The current response's :class:`PageState` if something of ours made one, else ``None``."""
-    page: PageState | None = vars(g._get_current_object() if request_g is None else request_g).get(
-        _G_NAME
-    )
+        namespace[PAGE_KEY] = page
     return page
 
 

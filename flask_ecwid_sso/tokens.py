@@ -26,7 +26,7 @@ SIGN_OUT_REUSE = 600
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16}")
 _SALT = "flask-ecwid-sso.sign-out"
 #: Where on ``g`` a nonce drawn during the request waits for the response.
-_NEW_NONCE = "_ecwid_sso_new_nonce"
+NEW_NONCE_KEY = "_ecwid_sso_new_nonce"
 
 
 def user_marker(user_id: str) -> str:
@@ -95,14 +95,11 @@ class SignOutTokens:
     def forget(self) -> str:
         """Void every token issued to this browser: draw a new nonce, sent with the response."""
         nonce = secrets.token_urlsafe(12)
-        setattr(g, _NEW_NONCE, nonce)
+        setattr(g, NEW_NONCE_KEY, nonce)
         return nonce
 
-    def set_cookie(self, response: Response, request_g: _AppCtxGlobals | None = None) -> None:
-        """Send the nonce drawn during this request, if any (an ``after_request`` step)."""
-        nonce = vars(g._get_current_object() if request_g is None else request_g).get(_NEW_NONCE)
-        if nonce is None:
-            return
+    def set_cookie(self, response: Response, nonce: str) -> None:
+        """Send ``nonce``, drawn by :meth:`forget` during this request, with ``response``."""
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         interface = app.session_interface
         response.set_cookie(
@@ -123,6 +120,6 @@ class SignOutTokens:
         ``request_g`` and ``page_request`` spare the lookups when the caller has them.
         """
         nonce = vars(g._get_current_object() if request_g is None else request_g).get(
-            _NEW_NONCE
+            NEW_NONCE_KEY
         ) or (request if page_request is None else page_request).cookies.get(self.cookie_name)
         return nonce if isinstance(nonce, str) and _NONCE.fullmatch(nonce) else None
