@@ -28,7 +28,9 @@ class PageState:
 
     ``memoize`` says whether snippets may be reused from earlier pages: not
     with a CSP nonce (unique to the page) nor while templates auto-reload.
-    ``containers`` holds the ids of the widget containers on the page so far.
+    ``script``, ``loader`` and ``personal`` say whether the page has the SSO
+    script, Ecwid's loader and anything personal so far; ``containers`` holds
+    the ids of its widget containers.
     """
 
     # Made on every page that shows Ecwid: slots, and no dataclass machinery.
@@ -64,12 +66,6 @@ class PageState:
         self.loader = False
         self.personal = False
         self.containers: set[str] = set()
-
-    def __repr__(self) -> str:
-        return (
-            f"<PageState script={self.script} loader={self.loader} personal={self.personal}"
-            f" containers={sorted(self.containers)}>"
-        )
 
 
 def page_state() -> PageState:

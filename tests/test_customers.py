@@ -9,6 +9,8 @@ import typing as t
 
 import pytest
 from helpers import MakeClient, serving
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.wrappers import Request, Response
 
 from flask_ecwid_sso import Customer, CustomerPage, EcwidAPIError, EcwidClient, Person
@@ -58,6 +60,31 @@ def test_get_customer_reads_ecwid_fields(fake_ecwid: FakeEcwid, client: EcwidCli
     assert customer.updated is not None
     assert customer.updated.utcoffset() == datetime.timedelta(hours=-5)
     assert customer.raw["lang"] == "en"
+
+
+def _strptime_reading(value: str) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S %z")
+    except ValueError:
+        return None
+
+
+# Ecwid's form, with any digits: out-of-range fields, leap days, odd zones.
+ecwid_dates = st.from_regex(
+    r"[0-9]{4}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-6][0-9]:[0-6][0-9] [+-][0-2][0-9][0-9]{2}",
+    fullmatch=True,
+)
+
+
+@given(ecwid_dates | st.text(max_size=30))
+def test_customer_dates_read_as_strptime_reads_them(value: str) -> None:
+    customer = Customer.from_ecwid({"id": 1, "registered": value, "updated": value})
+    expected = _strptime_reading(value)
+    assert customer.registered == expected
+    assert customer.updated == expected
+    if expected is not None:
+        assert customer.registered is not None
+        assert customer.registered.utcoffset() == expected.utcoffset()
 
 
 def test_get_customer_is_lenient_with_a_guest_record(
