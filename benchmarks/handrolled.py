@@ -117,7 +117,7 @@ def by_hand_app() -> t.Any:
 
 
 def bench_handrolled(quick: bool) -> Row:
-    calls, count = (100, 11) if quick else (250, 31)
+    calls, count = (150, 21) if quick else (250, 61)
     ours, by_hand = ours_app().test_client(), by_hand_app().test_client()
     payloads: dict[str, list[str]] = {"ours": [], "by hand": []}
 
