@@ -78,11 +78,11 @@ def _check_text(value: object, label: str, *, required: bool = False) -> None:
 _person_values = operator.attrgetter(*(attr for attr, _ in PERSON_FIELDS))
 _PERSON_LABELS = tuple(_label(attr, ecwid) for attr, ecwid in PERSON_FIELDS)
 _OPTIONAL_PERSON_JSON = tuple(f',"{ecwid}":' for _, ecwid in PERSON_FIELDS[1:])
-_NO_OPTIONAL_VALUES = [None] * (len(PERSON_FIELDS) - 1)
+_NO_OPTIONAL_VALUES = (None,) * (len(PERSON_FIELDS) - 1)
 _TEXT_OR_NONE = frozenset({str, type(None)})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class Person:
     """A name with an optional address: Ecwid's ``billingPerson`` and shipping addresses.
 
@@ -130,8 +130,9 @@ class Person:
 
     def to_json(self) -> str:
         """Return :meth:`to_ecwid` as the JSON a payload carries: compact, ASCII only."""
-        name, *optional = _person_values(self)
-        text = '{"name":' + json_string(name)
+        values = _person_values(self)
+        text = '{"name":' + json_string(values[0])
+        optional = values[1:]
         if optional == _NO_OPTIONAL_VALUES:  # a name alone, as most sites send
             return text + "}"
         for before, value in zip(_OPTIONAL_PERSON_JSON, optional, strict=True):
@@ -174,7 +175,7 @@ def _as_person(value: object, field: str) -> Person:
     )
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class Profile:
     """The profile of a signed-in shopper, as Ecwid's SSO payload carries it.
 

@@ -69,14 +69,18 @@ def _strptime_reading(value: str) -> datetime.datetime | None:
         return None
 
 
-# Ecwid's form, with any digits: out-of-range fields, leap days, odd zones.
+# Ecwid's form, with any digits: out-of-range fields, leap days, odd zones; and with
+# any Unicode digits, which only strptime reads.
 ecwid_dates = st.from_regex(
     r"[0-9]{4}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-6][0-9]:[0-6][0-9] [+-][0-2][0-9][0-9]{2}",
     fullmatch=True,
 )
+unicode_digit_dates = st.from_regex(
+    r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}", fullmatch=True
+)
 
 
-@given(ecwid_dates | st.text(max_size=30))
+@given(ecwid_dates | unicode_digit_dates | st.text(max_size=30))
 def test_customer_dates_read_as_strptime_reads_them(value: str) -> None:
     customer = Customer.from_ecwid({"id": 1, "registered": value, "updated": value})
     expected = _strptime_reading(value)
