@@ -82,7 +82,7 @@ _NO_OPTIONAL_VALUES = (None,) * (len(PERSON_FIELDS) - 1)
 _TEXT_OR_NONE = frozenset({str, type(None)})
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class Person:
     """A name with an optional address: Ecwid's ``billingPerson`` and shipping addresses.
 
@@ -103,22 +103,61 @@ class Person:
     state_or_province_code: str | None = None
     phone: str | None = None
 
-    def __post_init__(self) -> None:
-        if self.name is None:
+    # Written out, not generated: a person is built on every page, and one write of the
+    # instance's dict costs less than a frozen write per field and a __post_init__ call.
+    # tests/test_profile.py holds it to the fields' names, order and defaults.
+    def __init__(
+        self,
+        name: str,
+        company_name: str | None = None,
+        street: str | None = None,
+        city: str | None = None,
+        country_code: str | None = None,
+        country_name: str | None = None,
+        postal_code: str | None = None,
+        state_or_province_code: str | None = None,
+        phone: str | None = None,
+    ) -> None:
+        if name is None:
             raise ProfileError("name is required", field="name")
-        values = _person_values(self)
+        values = (
+            name,
+            company_name,
+            street,
+            city,
+            country_code,
+            country_name,
+            postal_code,
+            state_or_province_code,
+            phone,
+        )
         if not _TEXT_OR_NONE.issuperset(map(type, values)):
             for value, label in zip(values, _PERSON_LABELS, strict=True):
                 if value is not None and not isinstance(value, str):
                     _check_text(value, label)
-        code = self.country_code
-        if code is not None:
-            if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        if country_code is not None:
+            if not (len(country_code) == 2 and country_code.isascii() and country_code.isalpha()):
                 raise ProfileError(
-                    f"country_code (countryCode) must be two letters such as 'US', not {code!r}",
+                    "country_code (countryCode) must be two letters such as 'US',"
+                    f" not {country_code!r}",
                     field="country_code",
                 )
-            object.__setattr__(self, "country_code", code.upper())
+            country_code = country_code.upper()
+        object.__setattr__(
+            self,
+            "__dict__",
+            {
+                "name": name,
+                "company_name": company_name,
+                "street": street,
+                "city": city,
+                "country_code": country_code,
+                "country_name": country_name,
+                "postal_code": postal_code,
+                "state_or_province_code": state_or_province_code,
+                "phone": phone,
+            },
+        )
 
     def to_ecwid(self) -> dict[str, str]:
         """Return Ecwid's JSON shape: camelCase keys, ``None`` fields left out."""
@@ -175,7 +214,7 @@ def _as_person(value: object, field: str) -> Person:
     )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class Profile:
     """The profile of a signed-in shopper, as Ecwid's SSO payload carries it.
 
@@ -190,36 +229,36 @@ class Profile:
     shipping_addresses: tuple[Person, ...] = ()
     registered: int | None = None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.email, str) or not self.email.strip():
-            _check_text(self.email, "email", required=True)
-        if len(self.email) > _EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(self.email):
+    # Written out, not generated, as Person's is (and held to the fields the same way).
+    def __init__(
+        self,
+        email: str,
+        billing_person: Person | None = None,
+        shipping_addresses: tuple[Person, ...] = (),
+        registered: int | None = None,
+    ) -> None:
+        if not isinstance(email, str) or not email.strip():
+            _check_text(email, "email", required=True)
+        if len(email) > _EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(email):
             raise ProfileError(
-                f"email {self.email!r} is not a plausible address (name@domain.tld,"
+                f"email {email!r} is not a plausible address (name@domain.tld,"
                 " no spaces or control characters)",
                 field="email",
             )
-        if self.billing_person is not None and not isinstance(self.billing_person, Person):
-            object.__setattr__(
-                self, "billing_person", _as_person(self.billing_person, "billing_person")
-            )
-        addresses: object = self.shipping_addresses
+        if billing_person is not None and not isinstance(billing_person, Person):
+            billing_person = _as_person(billing_person, "billing_person")
+        addresses: object = shipping_addresses
         if addresses:
             if isinstance(addresses, (str, bytes, Mapping)) or not isinstance(addresses, Iterable):
                 raise ProfileError(
                     "shipping_addresses must be a sequence of persons", field="shipping_addresses"
                 )
-            object.__setattr__(
-                self,
-                "shipping_addresses",
-                tuple(
-                    _as_person(item, f"shipping_addresses[{index}]")
-                    for index, item in enumerate(addresses)
-                ),
+            shipping_addresses = tuple(
+                _as_person(item, f"shipping_addresses[{index}]")
+                for index, item in enumerate(addresses)
             )
         elif addresses != ():
-            object.__setattr__(self, "shipping_addresses", ())
-        registered = self.registered
+            shipping_addresses = ()
         if registered is not None and (
             not is_whole_number(registered) or not 0 <= registered < _REGISTERED_LIMIT
         ):
@@ -227,6 +266,16 @@ class Profile:
                 f"registered must be a UNIX timestamp in whole seconds, not {registered!r}",
                 field="registered",
             )
+        object.__setattr__(
+            self,
+            "__dict__",
+            {
+                "email": email,
+                "billing_person": billing_person,
+                "shipping_addresses": shipping_addresses,
+                "registered": registered,
+            },
+        )
 
     def to_ecwid(self) -> dict[str, t.Any]:
         """Return Ecwid's JSON shape: camelCase keys in documented order, absent fields left out."""

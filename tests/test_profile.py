@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import pickle
+
 import pytest
 
 from flask_ecwid_sso import Person, Profile, ProfileError
@@ -156,3 +160,40 @@ def test_no_shipping_addresses_are_kept_as_an_empty_tuple() -> None:
     profile = Profile(email="a@example.com", shipping_addresses=[])  # type: ignore[arg-type]
     assert profile.shipping_addresses == ()
     assert "shippingAddresses" not in profile.to_ecwid()
+
+
+@pytest.mark.parametrize("cls", [Person, Profile])
+def test_constructor_takes_the_fields_in_order_with_their_defaults(cls: type) -> None:
+    # The constructors are written out for speed: they must still be the dataclass's.
+    parameters = [
+        (parameter.name, parameter.default)
+        for parameter in inspect.signature(cls).parameters.values()
+    ]
+    fields = [
+        (
+            field.name,
+            inspect.Parameter.empty if field.default is dataclasses.MISSING else field.default,
+        )
+        for field in dataclasses.fields(cls)
+    ]
+    assert parameters == fields
+
+
+def test_profiles_stay_frozen_and_survive_replace_and_pickle() -> None:
+    profile = Profile(
+        email="ann@example.com",
+        billing_person={"name": "Ann", "countryCode": "us"},
+        shipping_addresses=[Person(name="Ann", street="1 Main St")],
+        registered=1_700_000_000,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        profile.email = "bob@example.com"  # type: ignore[misc]
+    assert profile.billing_person == Person(name="Ann", country_code="US")
+    assert profile.shipping_addresses == (Person(name="Ann", street="1 Main St"),)
+    restored = pickle.loads(pickle.dumps(profile))  # noqa: S301 - our own bytes
+    assert restored == profile
+    assert hash(restored) == hash(profile)
+    moved = dataclasses.replace(profile, email="bob@example.com")
+    assert (moved.email, moved.billing_person) == ("bob@example.com", profile.billing_person)
+    with pytest.raises(ProfileError):
+        dataclasses.replace(profile, email="not an address")
