@@ -62,7 +62,7 @@ def mark_response(
         return response
     headers = response.headers
     # One pass over the headers: a werkzeug lookup of a missing one raises inside.
-    present = {name.lower() for name, _ in headers.to_wsgi_list()}
+    present = {name.lower() for name, _ in headers}
     if page.script or page.personal:
         if "vary" not in present:
             headers.add("Vary", "Cookie")
