@@ -22,7 +22,7 @@ from .exceptions import ProfileError as ProfileError
 from .exceptions import TokenError as TokenError
 from .exceptions import WebhookError as WebhookError
 from .extension import EcwidSSO as EcwidSSO
-from .profile import Person as Person
+from .person import Person as Person
 from .profile import Profile as Profile
 from .redirects import is_safe_redirect as is_safe_redirect
 from .redirects import safe_redirect_target as safe_redirect_target

@@ -22,7 +22,8 @@ from .diagnostics import Check, Report, redact
 from .doctor import diagnose
 from .exceptions import ConfigError, EcwidAPIError, ProfileError
 from .payloads import MAX_TIMESTAMP
-from .profile import Person, Profile
+from .person import Person
+from .profile import Profile
 from .settings import Settings
 from .state import app_state
 

@@ -13,7 +13,7 @@ import typing as t
 from collections.abc import Iterable, Mapping
 
 from .customers import CustomerPerson
-from .profile import Person
+from .person import Person
 
 __all__ = ["CustomerFields", "CustomerFilters", "customer_body", "customer_params"]
 
@@ -46,7 +46,7 @@ class CustomerFields(t.TypedDict, total=False):
 
     A field left out (or given as ``None``) is not sent. ``name`` fills
     ``billingPerson.name`` when ``billing_person`` has none. A person may be a
-    :class:`~flask_ecwid_sso.profile.Person`, a
+    :class:`~flask_ecwid_sso.Person`, a
     :class:`~flask_ecwid_sso.customers.CustomerPerson` read from Ecwid (sent
     back as Ecwid gave it), or a mapping in Ecwid's camelCase shape.
     ``extra`` adds other Ecwid fields as they are (camelCase).

@@ -18,7 +18,7 @@ import typing as t
 from collections.abc import Mapping
 
 from .numbers import is_whole_number
-from .profile import PERSON_FIELDS
+from .person import PERSON_FIELDS
 
 __all__ = ["Customer", "CustomerPage", "CustomerPerson"]
 

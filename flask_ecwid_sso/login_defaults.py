@@ -11,7 +11,8 @@ from collections.abc import Callable
 from flask import Flask, current_app
 
 from .exceptions import ConfigError, ProfileError
-from .profile import Person, Profile
+from .person import Person
+from .profile import Profile
 
 try:
     import flask_login

@@ -9,7 +9,7 @@ import typing as t
 import pytest
 from helpers import FastClient, MakeClient
 
-from flask_ecwid_sso import Customer, CustomerPage, EcwidClient
+from flask_ecwid_sso import Customer, CustomerPage, EcwidClient, Person
 from flask_ecwid_sso.exceptions import (
     ConfigError,
     EcwidAPIError,
@@ -19,7 +19,6 @@ from flask_ecwid_sso.exceptions import (
     EcwidRateLimited,
     EcwidServerError,
 )
-from flask_ecwid_sso.profile import Person
 from flask_ecwid_sso.testing import FakeEcwid
 
 

@@ -15,6 +15,7 @@ PURE_CORE = {
     "transport",
     "customers",
     "customer_shapes",
+    "person",
     "profile",
     "signing",
     "webhooks",
