@@ -19,7 +19,7 @@ import time
 import typing as t
 from collections.abc import Callable
 
-from common import Row, per_call, rounds
+from common import Row, rounds, timed_row
 from jinja2 import DictLoader
 
 from flask_ecwid_sso import EcwidSSO, Person, Profile
@@ -137,13 +137,12 @@ def bench_handrolled(quick: bool) -> Row:
     all_good = valid == distinct == len(signed) and all(
         _valid(payload) for payload in payloads["by hand"]
     )
-    return Row(
+    return timed_row(
         f"page (vs hand-rolled; {valid}/{len(signed)} valid, {distinct} distinct)",
-        per_call(timing.ours, calls),
-        per_call(timing.baseline, calls),
-        timing.ratio,
-        "<= 1.15",
-        all_good and timing.ratio <= 1.15,
+        timing,
+        calls,
+        at_most=1.15,
+        checked=all_good,
     )
 
 

@@ -22,6 +22,7 @@ import typing as t
 from collections.abc import Mapping
 
 from .exceptions import TokenError
+from .numbers import is_whole_number
 
 __all__ = [
     "MAX_PAYLOAD_LENGTH",
@@ -33,6 +34,7 @@ __all__ = [
     "checked_now",
     "decode_message",
     "decode_payload",
+    "is_timestamp",
     "payload_signature",
     "signed_text",
     "split_payload",
@@ -148,6 +150,11 @@ def app_field_of(data: Mapping[str, t.Any]) -> AppField | None:
     if "appId" in data:
         return "appId"
     return None
+
+
+def is_timestamp(value: object) -> bool:
+    """Whether ``value`` is whole UNIX seconds from 0 to :data:`MAX_TIMESTAMP`."""
+    return is_whole_number(value) and 0 <= value <= MAX_TIMESTAMP
 
 
 def signed_text(message: str, timestamp: str) -> bytes:

@@ -103,19 +103,19 @@ class Person:
     ) -> None:
         if name is None:
             raise ProfileError("name is required", field="name")
-        values = (
-            name,
-            company_name,
-            street,
-            city,
-            country_code,
-            country_name,
-            postal_code,
-            state_or_province_code,
-            phone,
-        )
-        if not _TEXT_OR_NONE.issuperset(map(type, values)):
-            for value, label in zip(values, _PERSON_LABELS, strict=True):
+        fields = {
+            "name": name,
+            "company_name": company_name,
+            "street": street,
+            "city": city,
+            "country_code": country_code,
+            "country_name": country_name,
+            "postal_code": postal_code,
+            "state_or_province_code": state_or_province_code,
+            "phone": phone,
+        }
+        if not _TEXT_OR_NONE.issuperset(map(type, fields.values())):
+            for value, label in zip(fields.values(), _PERSON_LABELS, strict=True):
                 if value is not None and not isinstance(value, str):
                     check_text(value, label)
         if country_code is not None:
@@ -125,22 +125,8 @@ class Person:
                     f" not {country_code!r}",
                     field="country_code",
                 )
-            country_code = country_code.upper()
-        object.__setattr__(
-            self,
-            "__dict__",
-            {
-                "name": name,
-                "company_name": company_name,
-                "street": street,
-                "city": city,
-                "country_code": country_code,
-                "country_name": country_name,
-                "postal_code": postal_code,
-                "state_or_province_code": state_or_province_code,
-                "phone": phone,
-            },
-        )
+            fields["country_code"] = country_code.upper()
+        object.__setattr__(self, "__dict__", fields)
 
     def to_ecwid(self) -> dict[str, str]:
         """Return Ecwid's JSON shape: camelCase keys, ``None`` fields left out."""

@@ -147,27 +147,6 @@ def _config_json(page: PageState, identity: Identity) -> Markup:
     return found
 
 
-def loader(page: PageState, *, lang: str | None, base_url: str | None) -> Markup:
-    """Ecwid's ``script.js`` (and the clean-URL config), once per page.
-
-    ``lang`` defaults to the request's store language, ``base_url`` to the
-    clean-URL base (see :mod:`.store_pages`).
-    """
-    if page.loader:
-        if lang is not None or base_url is not None:
-            raise ValueError(
-                "lang and base_url apply to the whole page: give them to the first"
-                " ecwid_widget() call of the page"
-            )
-        return Markup("")
-    page.loader = True
-    return _loader_code(
-        page,
-        lang=store_lang(page.state) if lang is None else lang,
-        base_url=clean_url_base(page.state) if base_url is None else check_base_url(base_url),
-    )
-
-
 def _loader_code(page: PageState, *, lang: str | None, base_url: str | None) -> Markup:
     settings = page.state.settings
     return render_snippet(
@@ -212,6 +191,9 @@ def ecwid_widget(
 def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | None) -> Markup:
     """One widget's embed code, preceded on the page's first widget by the scripts it needs.
 
+    Those scripts are the SSO script and Ecwid's loader, whose ``lang`` defaults
+    to the request's store language and ``base_url`` to the clean-URL base (see
+    :mod:`.store_pages`). Both apply to the whole page: a later widget refuses them.
     A second widget of a kind that lives in a container (store, categories,
     search) would stay empty, since Ecwid fills the first element of an id
     only: it is logged as a warning naming the page, and listed on the debug
@@ -227,24 +209,29 @@ def widget(page: PageState, code: Embed, *, lang: str | None, base_url: str | No
             logger.warning("Ecwid SSO: %s", warning)
             page.state.page_warnings.append(warning)
         page.containers.add(code.container_id)
-    if page.memoize and not page.loader:
+    if page.loader:  # a later widget: the page has its scripts, in one language and base
+        if lang is not None or base_url is not None:
+            raise ValueError(
+                "lang and base_url apply to the whole page: give them to the first"
+                " ecwid_widget() call of the page"
+            )
+        return _embed_code(page, code)
+    # Ecwid's loader (script.js and the clean-URL config) comes with the first widget.
+    if lang is None:
+        lang = store_lang(page.state)
+    base_url = clean_url_base(page.state) if base_url is None else check_base_url(base_url)
+    if page.memoize:
         # The usual page: its scripts and this embed code come from the memo, whole.
-        state = page.state
-        if lang is None:
-            lang = store_lang(state)
-        if base_url is not None:
-            base_url = check_base_url(base_url)
-        elif state.settings.clean_urls:
-            base_url = clean_url_base(state)
-        if page.script or state.signer is None:
+        if page.script or page.state.signer is None:
             page.loader = True
             return Markup(_loader_and_embed(page, code, lang=lang, base_url=base_url))  # noqa: S704
         whole = _first_widget(page, code, lang=lang, base_url=base_url)
         if whole is not None:
             return whole
     script = sso_script(page)
-    scripts = loader(page, lang=lang, base_url=base_url)
-    return Markup(f"{script}{scripts}{_embed_code(page, code)}")  # noqa: S704 - all Markup
+    page.loader = True
+    loader_code = _loader_code(page, lang=lang, base_url=base_url)
+    return Markup(f"{script}{loader_code}{_embed_code(page, code)}")  # noqa: S704 - all Markup
 
 
 #: Mark the memo entries of a page's first widget, and of a loader with an embed code.

@@ -32,10 +32,7 @@ def finish_response(response: Response) -> Response:
         state.sign_out.set_cookie(response, nonce)
     if page_request.blueprint == "ecwid_sso":
         deny_framing(response)
-    identity: Identity | None = namespace.get(IDENTITY_KEY)
-    if page is None and identity is None:
-        return response  # nothing of ours on this response
-    return mark_response(response, page, identity)
+    return mark_response(response, page, namespace.get(IDENTITY_KEY))
 
 
 def mark_response(

@@ -31,6 +31,7 @@ from .payloads import (
     checked_now,
     decode_message,
     decode_payload,
+    is_timestamp,
     signed_text,
     split_payload,
 )
@@ -75,7 +76,7 @@ def _checked_max_age(max_age: object) -> float:
 
 
 def _check_claim(timestamp: object, suffix: object) -> None:
-    if not is_whole_number(timestamp) or not 0 <= timestamp <= MAX_TIMESTAMP:
+    if not is_timestamp(timestamp):
         raise ValueError(
             f"the claims gave a timestamp that is not whole UNIX seconds: {timestamp!r}"
         )
@@ -208,7 +209,7 @@ class SSOSigner:
             timestamp, suffix = self.claims.claim(user, int(time.time()))
             if type(self.claims) not in _OWN_CLAIMS:
                 _check_claim(timestamp, suffix)
-        elif not is_whole_number(timestamp) or not 0 <= timestamp <= MAX_TIMESTAMP:
+        elif not is_timestamp(timestamp):
             raise ValueError(
                 f"timestamp must be whole UNIX seconds from 0 to {MAX_TIMESTAMP}"
                 f" (the end of year 9999), not {timestamp!r}"
